@@ -1,0 +1,219 @@
+package ca.crim.pavics.jupyter.imagetests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.crim.pavics.jupyter.testsupport.ExternalTools;
+import ca.crim.pavics.jupyter.testsupport.LocalRegistry;
+import ca.crim.pavics.jupyter.testsupport.Processes;
+import ca.crim.pavics.jupyter.testsupport.RepositoryCopy;
+import ca.crim.pavics.jupyter.testsupport.Skopeo;
+import ca.crim.pavics.jupyter.testsupport.SyntheticBaseImage;
+import ca.crim.pavics.jupyter.testsupport.Umoci;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Builds the real eo and nlp modules with Maven, as a user would, against a synthetic base image in a local
+ * registry, then checks the images with skopeo, umoci and chroot — never with our own code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ImageModulesIT {
+    private static final Duration BUILD_LIMIT = Duration.ofMinutes(10);
+    private static final String LABEL_NOTEBOOK_CONFIG = "ca.crim.pavics.jupyter.notebook-config";
+
+    private Path work;
+    private LocalRegistry registry;
+    private String baseImage;
+    private RepositoryCopy repo;
+    private final Map<String, String> firstDigests = new java.util.HashMap<>();
+
+    @BeforeAll
+    void startRegistryAndCopyRepository() throws IOException {
+        for (String[] tool : new String[][] {{"skopeo", "skopeo"}, {"umoci", "umoci"}, {"busybox", "busybox-static"},
+                {"docker-registry", "docker-registry"}, {"git", "git"}}) {
+            ExternalTools.require(tool[0], tool[1]);
+        }
+        work = Files.createTempDirectory("image-modules-it");
+        registry = LocalRegistry.start(work);
+        baseImage = SyntheticBaseImage.pushTo(registry, work);
+        repo = RepositoryCopy.create(work.resolve("repo"));
+    }
+
+    @AfterAll
+    void stopRegistry() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private Processes.Result build(String... args) {
+        List<String> all = new ArrayList<>(List.of("-DskipTests", "-Dmaven.install.skip=true",
+                "-Djib.allowInsecureRegistries=true", "-Dbase.image=" + baseImage));
+        all.addAll(List.of(args));
+        return repo.maven(BUILD_LIMIT, all.toArray(String[]::new));
+    }
+
+    private String imageRef(String module, String version) {
+        return registry.address() + "/pavics/crim-jupyter-" + module + ":" + version;
+    }
+
+    private String version(String module) {
+        return module.equals("eo") ? "0.5.0-SNAPSHOT" : "0.6.0-SNAPSHOT";
+    }
+
+    @Test
+    @Order(1)
+    void installWithARegistryPushesEveryImage() {
+        Processes.Result result = build("-pl", "eo,nlp", "-am", "install", "-Dimage.registry=" + registry.address());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        for (String module : List.of("eo", "nlp")) {
+            Path digest = repo.root().resolve(module + "/target/jib-image.digest");
+            assertThat(digest).exists();
+            assertThat(repo.root().resolve(module + "/target/jib-image.json")).exists();
+            firstDigests.put(module, readString(digest).trim());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"eo, CPL_ZIP_ENCODING=UTF-8, eo-crim", "nlp, LANG=C.UTF-8, nlp-crim"})
+    @Order(2)
+    void imageConfigHasUserEnvLabelsAndTheBaseCommand(String module, String env, String selectionName) throws IOException {
+        String ref = "docker://" + imageRef(module, version(module));
+        JsonNode config = Skopeo.inspectConfig(ref).path("config");
+        assertThat(config.path("User").asText()).isEqualTo("jenkins");
+        List<String> envs = new ArrayList<>();
+        config.path("Env").forEach(e -> envs.add(e.asText()));
+        assertThat(envs).contains(SyntheticBaseImage.PATH_ENV, env);
+        List<String> cmd = new ArrayList<>();
+        config.path("Cmd").forEach(c -> cmd.add(c.asText()));
+        assertThat(cmd).as("CMD inherited from the base").isEqualTo(SyntheticBaseImage.CMD);
+        assertThat(config.path("Entrypoint").isMissingNode() || config.path("Entrypoint").isNull()
+                || config.path("Entrypoint").isEmpty()).as("no entrypoint of Jib's own").isTrue();
+
+        JsonNode labels = config.path("Labels");
+        assertThat(labels.path(LABEL_NOTEBOOK_CONFIG).asText())
+                .isEqualTo(readString(repo.root().resolve(module + "/notebook_config.yml")));
+        assertThat(labels.path("org.opencontainers.image.title").asText()).isEqualTo("crim-jupyter-" + module);
+        assertThat(labels.path("org.opencontainers.image.version").asText()).isEqualTo(version(module));
+        assertThat(labels.path("org.opencontainers.image.revision").asText()).isEqualTo(repo.git("rev-parse", "HEAD"));
+        assertThat(labels.path("org.opencontainers.image.source").asText()).isEqualTo("https://github.com/crim-ca/pavics-jupyter-images");
+        assertThat(labels.path("org.opencontainers.image.description").asText()).isNotBlank().doesNotContain("${");
+        assertThat(labels.path("ca.crim.pavics.jupyter.selection-name").asText()).isEqualTo(selectionName);
+
+        assertThat(Skopeo.inspect(ref).path("Digest").asText())
+                .as("target/jib-image.digest is the pushed image")
+                .isEqualTo(readString(repo.root().resolve(module + "/target/jib-image.digest")).trim());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"eo", "nlp"})
+    @Order(3)
+    void unpackedImageHasTheModuleFilesAtTheRootAndNoJavaApp(String module) throws IOException {
+        Path rootfs = Umoci.unpack("docker://" + imageRef(module, version(module)), work, module);
+        for (String file : List.of("environment.yml", "notebook_config.yml")) {
+            assertThat(rootfs.resolve(file)).hasSameBinaryContentAs(repo.root().resolve(module).resolve(file));
+        }
+        assertThat(rootfs.resolve("app")).doesNotExist();
+        assertThat(rootfs.resolve("opt/conda/envs/birdy/conda-meta/" + SyntheticBaseImage.PYTHON_RECORD))
+                .as("base layers kept").exists();
+        assertThat(Files.isSymbolicLink(rootfs.resolve("bin/sh"))).isTrue();
+
+        ExternalTools.requireRoot("chroot into the unpacked image");
+        Processes.Result cat = Processes.run(work, Duration.ofMinutes(1),
+                List.of("chroot", rootfs.toString(), "/bin/sh", "-c", "cat /notebook_config.yml"));
+        assertThat(cat.exitCode()).as(cat.output()).isZero();
+        assertThat(cat.output()).isEqualTo(readString(repo.root().resolve(module + "/notebook_config.yml")));
+    }
+
+    @Test
+    @Order(4)
+    void twoCleanBuildsGiveTheSameDigest() {
+        assertThat(firstDigests).containsKey("eo");
+        Processes.Result result = build("-pl", "eo", "-am", "clean", "install", "-Dimage.registry=" + registry.address());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(readString(repo.root().resolve("eo/target/jib-image.digest")).trim()).isEqualTo(firstDigests.get("eo"));
+    }
+
+    @Test
+    @Order(5)
+    void installWithoutARegistryWritesADockerLoadableTarball() throws IOException {
+        Processes.Result result = build("-pl", "eo", "-am", "install");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        Path tar = repo.root().resolve("eo/target/jib-image.tar");
+        assertThat(tar).exists();
+        assertThat(repo.root().resolve("eo/target/jib-image.digest")).exists();
+        JsonNode config = Skopeo.inspectConfig("docker-archive:" + tar).path("config");
+        assertThat(config.path("Labels").path("org.opencontainers.image.version").asText()).isEqualTo("0.5.0-SNAPSHOT");
+        assertThat(config.path("User").asText()).isEqualTo("jenkins");
+        List<String> entries = Processes.runOk(work, Duration.ofMinutes(1), List.of("tar", "-tf", tar.toString()))
+                .output().lines().toList();
+        assertThat(entries).as("docker save layout").contains("manifest.json", "config.json");
+    }
+
+    @Test
+    @Order(6)
+    void unreachableBaseRegistryFailsFastNamingTheBaseImageAndTheFix() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        String unreachable = "127.0.0.1:" + closedPort + "/birdhouse/pavics-jupyter-base:0.5.0";
+        Processes.Result result = repo.maven(BUILD_LIMIT, "-DskipTests", "-Dmaven.install.skip=true",
+                "-Dbase.image=" + unreachable, "-pl", "eo", "-am", "install");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains("Cannot reach the registry of base image " + unreachable)
+                .contains("-Dbase.image=")
+                .doesNotContain("Containerizing")
+                .doesNotContainPattern("\\n\\s+at [a-z]+\\.");
+    }
+
+    @Test
+    @Order(7)
+    void badImageFilesFailTheBuildWithFileLineAndColumn() throws IOException {
+        Path eoConfig = repo.root().resolve("eo/notebook_config.yml");
+        Path nlpChangelog = repo.root().resolve("nlp/CHANGELOG.md");
+        String saved = readString(eoConfig);
+        byte[] changelog = Files.readAllBytes(nlpChangelog);
+        try {
+            Files.writeString(eoConfig, "- repo_url: https://example.org/r.git\n  branch: main\n  source_dir: ../../etc\n");
+            Files.delete(nlpChangelog);
+            Processes.Result result = repo.maven(BUILD_LIMIT, "-DskipTests", "--fail-at-end", "-pl", "eo,nlp", "-am", "verify");
+            assertThat(result.exitCode()).isNotZero();
+            assertThat(result.output())
+                    .contains(eoConfig + ":3:15: source_dir must not contain '..': '../../etc'")
+                    .contains("An image module needs environment.yml, notebook_config.yml and CHANGELOG.md")
+                    .doesNotContainPattern("\\n\\s+at [a-z]+\\.");
+        } finally {
+            Files.writeString(eoConfig, saved);
+            Files.write(nlpChangelog, changelog);
+        }
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
