@@ -170,6 +170,16 @@ class ImageModulesIT {
     }
 
     @Test
+    @Order(5)
+    void deployPublishesToTheConfiguredRegistryAndNamespace() throws IOException {
+        Processes.Result result = build("-pl", "eo", "-am", "deploy",
+                "-Dimage.deploy.registry=" + registry.address(), "-Dimage.namespace=published");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(Skopeo.listTags("docker://" + registry.address() + "/published/crim-jupyter-eo"))
+                .containsExactly("0.5.0-SNAPSHOT");
+    }
+
+    @Test
     @Order(6)
     void unreachableBaseRegistryFailsFastNamingTheBaseImageAndTheFix() throws IOException {
         int closedPort;
