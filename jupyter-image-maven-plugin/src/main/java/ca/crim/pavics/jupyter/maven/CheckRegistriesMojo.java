@@ -30,12 +30,16 @@ public class CheckRegistriesMojo extends ImageModuleMojo {
     @Parameter(property = "jib.allowInsecureRegistries", defaultValue = "false")
     private boolean allowInsecureRegistries;
 
+    /** Jib is skipped: nothing to check. */
+    @Parameter(property = "jib.skip", defaultValue = "false")
+    private boolean jibSkip;
+
     @Parameter(property = "jupyter-image.probeTimeoutSeconds", defaultValue = "5")
     private int timeoutSeconds;
 
     @Override
     public void execute() throws MojoFailureException {
-        if (skipped()) {
+        if (skipped() || jibSkip) {
             return;
         }
         boolean baseInRegistry = !baseImage.contains("://");
