@@ -68,6 +68,13 @@ public final class RepositoryCopy {
         return copy;
     }
 
+    /** {@code git clone URL DESTINATION}: a fresh clone, as a user would have. */
+    public static RepositoryCopy cloneOf(String url, Path destination) {
+        Processes.runOk(destination.getParent(), Duration.ofMinutes(2),
+                List.of(ExternalTools.require("git", "git").toString(), "clone", "-q", url, destination.toString()));
+        return new RepositoryCopy(destination);
+    }
+
     public Path root() {
         return root;
     }
@@ -84,6 +91,11 @@ public final class RepositoryCopy {
      * {@code -B} and the given arguments.
      */
     public Processes.Result maven(Duration limit, String... args) {
+        return maven(limit, java.util.Map.of(), args);
+    }
+
+    /** Like {@link #maven(Duration, String...)} with extra environment variables (e.g. MAVEN_OPTS). */
+    public Processes.Result maven(Duration limit, java.util.Map<String, String> env, String... args) {
         String home = System.getProperty("maven.home");
         List<String> command = new ArrayList<>();
         if (home != null && Files.isExecutable(Path.of(home, "bin", "mvn"))) {
@@ -95,6 +107,6 @@ public final class RepositoryCopy {
         command.add("-f");
         command.add(root.resolve("pom.xml").toString());
         command.addAll(List.of(args));
-        return Processes.run(root, limit, command);
+        return Processes.run(root, limit, env, command);
     }
 }
