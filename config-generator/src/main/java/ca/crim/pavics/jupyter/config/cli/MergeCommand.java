@@ -1,0 +1,119 @@
+package ca.crim.pavics.jupyter.config.cli;
+
+import ca.crim.pavics.jupyter.config.envlocal.EnvLocalMerge;
+import ca.crim.pavics.jupyter.config.images.ImageSelection;
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code merge}: updates an existing env.local in place. */
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = "Updates an env.local in place: the images of this repository get their new version at the index "
+                + "they had (new ones are appended), selection names stay aligned, notebook deploy jobs are kept in a "
+                + "marked block; every other byte stays as it was. A second run changes nothing. Writes a backup, "
+                + "replaces the file atomically.")
+final class MergeCommand implements Callable<Integer> {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+
+    @ParentCommand
+    ConfigGeneratorCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--env-local", paramLabel = "FILE", required = true, description = "The env.local to update.")
+    Path envLocal;
+
+    @Option(names = "--dry-run", description = "Print the changes as a unified diff; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--keep-previous", description = "Keep the previous version offered beside the new one (as NAME:VERSION).")
+    boolean keepPrevious;
+
+    @Option(names = "--no-backup", description = "Do not keep a copy of the file as it was (FILE.YYYYMMDDTHHMMSS.bak).")
+    boolean noBackup;
+
+    @Override
+    public Integer call() throws Exception {
+        String before;
+        try {
+            // ISO-8859-1 maps every byte to one char: bytes we do not edit are written back unchanged
+            before = Files.readString(envLocal, StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            throw new IOException(envLocal + ": file not found");
+        }
+        ImageSelection.Result selection = parent.selectImages();
+        selection.notes().forEach(n -> spec.commandLine().getErr().println("config-generator: " + n));
+        EnvLocalMerge.Result result = new EnvLocalMerge(envLocal.toString()).merge(before, selection.images(),
+                new EnvLocalMerge.Options(keepPrevious, parent.legacyNames, parent.deployerImage()));
+        result.warnings().forEach(w -> spec.commandLine().getErr().println("config-generator: warning: " + w));
+        if (!result.changed(before)) {
+            spec.commandLine().getErr().println("config-generator: " + envLocal + " is up to date");
+            return 0;
+        }
+        if (dryRun) {
+            spec.commandLine().getOut().print(diff(before, result.text()));
+            spec.commandLine().getOut().flush();
+            result.changes().forEach(c -> spec.commandLine().getErr().println("config-generator: would change: " + c));
+            return 0;
+        }
+        if (!noBackup) {
+            Path backup = envLocal.resolveSibling(envLocal.getFileName() + "." + LocalDateTime.now().format(STAMP) + ".bak");
+            Files.copy(envLocal, backup, StandardCopyOption.COPY_ATTRIBUTES);
+            spec.commandLine().getErr().println("config-generator: backup in " + backup);
+        }
+        replace(envLocal, result.text());
+        result.changes().forEach(c -> spec.commandLine().getErr().println("config-generator: " + c));
+        return 0;
+    }
+
+    private String diff(String before, String after) {
+        List<String> a = Arrays.asList(before.split("\n", -1));
+        List<String> b = Arrays.asList(after.split("\n", -1));
+        Patch<String> patch = DiffUtils.diff(a, b);
+        List<String> lines = UnifiedDiffUtils.generateUnifiedDiff(envLocal.toString(), envLocal + " (merged)", a, patch, 3);
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** Writes beside the file with the same permissions, then renames over it. */
+    private static void replace(Path file, String content) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(temp, content, StandardCharsets.ISO_8859_1);
+            try {
+                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
+            } catch (UnsupportedOperationException e) {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package ca.crim.pavics.jupyter.config.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigGeneratorCommandTest {
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ConfigGeneratorCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void fragmentOfThisRepositoryHasItsImageModules() {
+        Run run = run("--repo", REPO.toString(), "fragment");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("export JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/crim-jupyter-eo:",
+                " pavics/crim-jupyter-nlp:", "export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"eo-crim nlp-crim\"",
+                "image: 'pavics/crim-jupyter-notebook-deployer:");
+    }
+
+    @Test
+    void explicitImagesReplaceOrAdd() {
+        Run run = run("--repo", REPO.toString(), "--image", "eo-crim=pavics/crim-jupyter-eo:0.4.1",
+                "--image", "mlflow=birdhouse/pavics-jupyter-base:mlflow-proxy", "fragment");
+        assertThat(run.out()).contains("export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"eo-crim nlp-crim mlflow\"",
+                "pavics/crim-jupyter-eo:0.4.1 ", " birdhouse/pavics-jupyter-base:mlflow-proxy\"");
+        Run only = run("--no-modules", "--image", "x=a/b:1", "fragment");
+        assertThat(only.out()).contains("export JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"a/b:1\"");
+        Run bad = run("--no-modules", "--image", "x=Not A Ref", "fragment");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("config-generator: invalid").doesNotContain("\tat ");
+    }
+
+    @Test
+    void releasedUsesTheNewestReleaseTagOfEachModule() throws Exception {
+        Path copy = dir.resolve("repo");
+        for (String module : new String[] {"", "base-config", "eo", "nlp"}) {
+            Files.createDirectories(copy.resolve(module));
+            Files.copy(REPO.resolve(module).resolve("pom.xml"), copy.resolve(module).resolve("pom.xml"));
+        }
+        try (Git git = Git.init().setDirectory(copy.toFile()).call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("poms").setAuthor("t", "t@example.org").setCommitter("t", "t@example.org").setSign(false).call();
+            for (String tag : new String[] {"eo-0.4.0", "eo-0.10.0", "eo-0.9.3", "nlp-0.5.0", "eo-latest"}) {
+                git.tag().setName(tag).call();
+            }
+        }
+        Run run = run("--repo", copy.toString(), "--released", "fragment");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("\"pavics/crim-jupyter-eo:0.10.0 pavics/crim-jupyter-nlp:0.5.0\"");
+    }
+
+    @Test
+    void mergeWritesABackupKeepsPermissionsAndIsIdempotent() throws IOException {
+        Path env = Files.writeString(dir.resolve("env.local"), "export A=1\n");
+        Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
+        Run first = run("--repo", REPO.toString(), "merge", "--env-local", env.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(Files.readString(env)).startsWith("export A=1\n").contains("export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"eo-crim nlp-crim\"");
+        assertThat(Files.getPosixFilePermissions(env)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted())
+                    .hasSize(2).last().asString().matches("env\\.local\\.\\d{8}T\\d{6}\\.bak");
+        }
+        String merged = Files.readString(env);
+        Run second = run("--repo", REPO.toString(), "merge", "--env-local", env.toString());
+        assertThat(second.code()).isZero();
+        assertThat(second.err()).contains("is up to date");
+        assertThat(Files.readString(env)).isEqualTo(merged);
+    }
+
+    @Test
+    void dryRunPrintsAUnifiedDiffAndChangesNothing() throws IOException {
+        String text = "export JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/crim-jupyter-eo:0.4.0\"\n"
+                + "export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"eo-crim\"\n";
+        Path env = Files.writeString(dir.resolve("env.local"), text);
+        Run run = run("--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0", "merge", "--dry-run",
+                "--env-local", env.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("--- " + env, "+++ " + env + " (merged)",
+                "-export JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/crim-jupyter-eo:0.4.0\"",
+                "+export JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/crim-jupyter-eo:0.5.0\"");
+        assertThat(Files.readString(env)).isEqualTo(text);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRefusedMergeLeavesTheFileUntouchedWithOneLineAndExitCode1() throws IOException {
+        byte[] text = ("# caf\u00e9 \u2014 comment in UTF-8\nexport JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"a/b:1 c/d:1\"\n"
+                + "export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"x\"\n").getBytes(StandardCharsets.UTF_8);
+        Path env = Files.write(dir.resolve("env.local"), text);
+        Run run = run("--repo", REPO.toString(), "merge", "--env-local", env.toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("config-generator: " + env
+                + ":2: JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES has 2 entries but JUPYTERHUB_IMAGE_SELECTION_NAMES (line 3) has 1:"
+                + " they must have the same count");
+        assertThat(Files.readAllBytes(env)).isEqualTo(text);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).hasSize(1);
+        }
+    }
+
+    @Test
+    void nonAsciiBytesSurviveAMerge() throws IOException {
+        byte[] text = "# caf\u00e9 \u2014 r\u00e9glages\nexport GREETING=\"h\u00e9\"\n".getBytes(StandardCharsets.UTF_8);
+        Path env = Files.write(dir.resolve("env.local"), text);
+        assertThat(run("--repo", REPO.toString(), "merge", "--no-backup", "--env-local", env.toString()).code()).isZero();
+        byte[] after = Files.readAllBytes(env);
+        assertThat(java.util.Arrays.copyOf(after, text.length)).isEqualTo(text);
+    }
+
+    @Test
+    void usageErrorsExitWith2() {
+        assertThat(run("merge").code()).isEqualTo(2);
+        assertThat(run("--version").out()).startsWith("config-generator ");
+    }
+}
