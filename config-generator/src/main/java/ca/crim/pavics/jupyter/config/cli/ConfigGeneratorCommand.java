@@ -112,12 +112,17 @@ public final class ConfigGeneratorCommand {
         int code = run(out, err, args);
         out.flush();
         err.flush();
-        if (code != 0 || !isInsideMaven()) {
-            System.exit(code);
+        if (isInsideMaven()) {
+            // exec:java runs main() in Maven's JVM: fail the build instead of exiting Maven
+            if (code != 0) {
+                throw new IllegalStateException("config-generator failed (exit code " + code + "), see the message above");
+            }
+            return;
         }
+        System.exit(code);
     }
 
-    /** exec:java runs main() in Maven's JVM: do not exit it on success. */
+    /** Whether main() runs inside Maven's JVM (exec:java). */
     private static boolean isInsideMaven() {
         return System.getProperty("maven.home") != null || System.getProperty("classworlds.conf") != null;
     }

@@ -2,17 +2,16 @@ package ca.crim.pavics.jupyter.config.cli;
 
 import ca.crim.pavics.jupyter.config.envlocal.EnvLocalMerge;
 import ca.crim.pavics.jupyter.config.images.ImageSelection;
+import ca.crim.pavics.jupyter.image.AtomicFiles;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
@@ -80,7 +79,7 @@ final class MergeCommand implements Callable<Integer> {
             Files.copy(envLocal, backup, StandardCopyOption.COPY_ATTRIBUTES);
             spec.commandLine().getErr().println("config-generator: backup in " + backup);
         }
-        replace(envLocal, result.text());
+        AtomicFiles.write(envLocal, result.text().getBytes(StandardCharsets.ISO_8859_1));
         result.changes().forEach(c -> spec.commandLine().getErr().println("config-generator: " + c));
         return 0;
     }
@@ -91,29 +90,5 @@ final class MergeCommand implements Callable<Integer> {
         Patch<String> patch = DiffUtils.diff(a, b);
         List<String> lines = UnifiedDiffUtils.generateUnifiedDiff(envLocal.toString(), envLocal + " (merged)", a, patch, 3);
         return String.join("\n", lines) + "\n";
-    }
-
-    /** Writes beside the file with the same permissions, then renames over it. */
-    private static void replace(Path file, String content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            Files.writeString(temp, content, StandardCharsets.ISO_8859_1);
-            try {
-                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
-            } catch (UnsupportedOperationException e) {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
     }
 }
