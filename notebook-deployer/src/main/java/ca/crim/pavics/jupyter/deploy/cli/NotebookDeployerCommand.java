@@ -1,0 +1,189 @@
+package ca.crim.pavics.jupyter.deploy.cli;
+
+import ca.crim.pavics.jupyter.deploy.DeployLock;
+import ca.crim.pavics.jupyter.deploy.EntryReport;
+import ca.crim.pavics.jupyter.deploy.NotebookDeployer;
+import ca.crim.pavics.jupyter.deploy.registry.ImageLabelReader;
+import ca.crim.pavics.jupyter.deploy.sync.TreeSync;
+import ca.crim.pavics.jupyter.spec.NotebookConfig;
+import ca.crim.pavics.jupyter.spec.NotebookConfigParser;
+import ca.crim.pavics.jupyter.spec.SpecException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code notebook-deployer}: deploys the tutorial notebooks of a Jupyter image. */
+@Command(name = "notebook-deployer", mixinStandardHelpOptions = true, versionProvider = NotebookDeployerCommand.Version.class,
+        description = "Copies the notebook folders listed in a notebook_config.yml (or in the notebook-config label of a "
+                + "Jupyter image) from git into a destination folder: like rsync --recursive --delete --checksum, each "
+                + "folder swapped in atomically.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every entry deployed (or up to date)", "1:empty or invalid config (one line FILE:LINE: reason)",
+            "2:destination or config missing, or invalid command line", "3:another run holds the lock of the destination",
+            "4:one or more entries failed (their old trees are kept; the others were deployed)"})
+public final class NotebookDeployerCommand implements Callable<Integer> {
+    public static final String LABEL = "ca.crim.pavics.jupyter.notebook-config";
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "notebook_config.yml to deploy.")
+    Path config;
+
+    @Option(names = "--image", paramLabel = "REF", description = "Read the config from the image's label " + LABEL
+            + " through the registry API (instead of CONFIG).")
+    String image;
+
+    @Option(names = "--dest", paramLabel = "DIR", description = "Destination (default: $DEPLOY_DATA_JOB_NOTEBOOK_DEST_DIR).")
+    Path dest;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Keep fetched repositories here so later runs fetch only new commits (default: $DEPLOY_DATA_CHECKOUT_CACHE, else a temporary folder).")
+    Path cacheDir;
+
+    @Option(names = "--owner", paramLabel = "UID:GID", description = "Owner of the deployed files (needs root).")
+    String owner;
+
+    @Option(names = "--dry-run", description = "List what would change; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--insecure-registry", description = "Talk plain HTTP to the image's registry (e.g. a local one).")
+    boolean insecureRegistry;
+
+    private final Map<String, String> env;
+    private PrintWriter out;
+    private PrintWriter err;
+
+    NotebookDeployerCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Optional<Path> logFile = Optional.ofNullable(env.get("DEPLOY_DATA_LOGFILE")).filter(s -> !s.isBlank()).map(Path::of);
+        TeeConsole console = new TeeConsole(out, err, logFile);
+        Path destination = dest != null ? dest : Optional.ofNullable(env.get("DEPLOY_DATA_JOB_NOTEBOOK_DEST_DIR"))
+                .filter(s -> !s.isBlank()).map(Path::of).orElse(null);
+        if (destination == null) {
+            console.error("no destination: set DEPLOY_DATA_JOB_NOTEBOOK_DEST_DIR or give --dest DIR");
+            return 2;
+        }
+        if (config == null && image == null) {
+            console.error("no config: give CONFIG.yml or --image REF");
+            return 2;
+        }
+        if (config != null && image != null) {
+            console.error("give CONFIG.yml or --image REF, not both");
+            return 2;
+        }
+        if (config != null && !Files.isRegularFile(config)) {
+            console.error(config + ": config file not found");
+            return 2;
+        }
+        if (!Files.isDirectory(destination)) {
+            console.error(destination + ": destination folder not found");
+            return 2;
+        }
+        Optional<TreeSync.Owner> ownerIds;
+        try {
+            ownerIds = Optional.ofNullable(owner).map(TreeSync.Owner::parse);
+        } catch (IllegalArgumentException e) {
+            console.error(e.getMessage());
+            return 2;
+        }
+        console.info("start: " + (config != null ? config : image) + " into " + destination + (dryRun ? " (dry run)" : ""));
+        NotebookConfig notebooks;
+        try {
+            notebooks = config != null ? new NotebookConfigParser().parse(config) : fromImage(console);
+        } catch (SpecException e) {
+            console.error(e.getMessage());
+            console.info("end: invalid config");
+            return 1;
+        } catch (IOException e) {
+            console.error(e.getMessage());
+            console.info("end: cannot read the config of " + image);
+            return 1;
+        }
+        Optional<DeployLock> lock = DeployLock.tryAcquire(destination);
+        if (lock.isEmpty()) {
+            console.error("another notebook-deployer run holds " + destination.resolve(TreeSync.LOCK_NAME) + ": nothing done");
+            console.info("end: locked");
+            return 3;
+        }
+        try (DeployLock held = lock.get()) {
+            Path cache = cacheDir != null ? cacheDir : Optional.ofNullable(env.get("DEPLOY_DATA_CHECKOUT_CACHE"))
+                    .filter(s -> !s.isBlank()).map(Path::of).orElse(null);
+            boolean temporary = cache == null;
+            if (temporary) {
+                cache = Files.createTempDirectory("notebook-deployer-cache");
+            }
+            Files.createDirectories(cache);
+            try {
+                List<EntryReport> reports = new NotebookDeployer(destination, cache, dryRun, ownerIds, console).deploy(notebooks);
+                long failed = reports.stream().filter(r -> !r.ok()).count();
+                console.info("end: " + (reports.size() - failed) + " of " + reports.size() + " entries deployed"
+                        + (failed > 0 ? ", " + failed + " failed" : ""));
+                return failed > 0 ? 4 : 0;
+            } finally {
+                if (temporary) {
+                    deleteQuietly(cache);
+                }
+            }
+        }
+    }
+
+    private NotebookConfig fromImage(TeeConsole console) throws IOException, SpecException {
+        String yaml = new ImageLabelReader(insecureRegistry, ImageLabelReader.dockerConfig(env)).label(image, LABEL)
+                .orElseThrow(() -> new IOException("image " + image + " has no label " + LABEL));
+        console.info("config from the label " + LABEL + " of " + image);
+        return new NotebookConfigParser().parse(Path.of(image + " (label " + LABEL + ")"), yaml);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // temporary folder: left to the system
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = NotebookDeployerCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"notebook-deployer " + (v == null ? "(development build)" : v)};
+        }
+    }
+
+    /** Runs the command line with the given environment; returns the exit code. */
+    public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        NotebookDeployerCommand command = new NotebookDeployerCommand(env);
+        command.out = out;
+        command.err = err;
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            commandLine.getErr().println("notebook-deployer: error: " + message.replace('\n', ' '));
+            commandLine.getErr().flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(System.getenv(), out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+}

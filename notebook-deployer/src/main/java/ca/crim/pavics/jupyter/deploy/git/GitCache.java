@@ -1,0 +1,221 @@
+package ca.crim.pavics.jupyter.deploy.git;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Bare repositories kept in a cache folder, one per repository URL. Fetches are shallow and ask only for the
+ * refs needed, so a later run transfers only new commits; a commit id is fetched in full history only when
+ * the cache does not have it yet.
+ */
+public final class GitCache implements AutoCloseable {
+    private static final Pattern COMMIT = Pattern.compile("^[0-9a-fA-F]{7,40}$");
+
+    private final Path folder;
+    private final Map<String, Git> open = new LinkedHashMap<>();
+
+    public GitCache(Path folder) {
+        this.folder = folder;
+    }
+
+    /** The commit of each ref that could be fetched, and why each other ref could not. */
+    public record Fetched(Map<String, ObjectId> commits, Map<String, String> failures) {
+    }
+
+    /** Fetches the {@code refs} of {@code url} in one go (a ref that does not exist does not stop the others). */
+    public Fetched fetch(String url, Collection<String> refs) throws FetchException {
+        Git git = repository(url);
+        Map<String, Ref> remote = lsRemote(url);
+        Map<String, ObjectId> commits = new LinkedHashMap<>();
+        List<RefSpec> specs = new ArrayList<>();
+        List<String> commitRefs = new ArrayList<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (String ref : refs) {
+            if (remote.containsKey(Constants.R_HEADS + ref)) {
+                specs.add(new RefSpec("+" + Constants.R_HEADS + ref + ":refs/cache/heads/" + ref));
+            } else if (remote.containsKey(Constants.R_TAGS + ref)) {
+                specs.add(new RefSpec("+" + Constants.R_TAGS + ref + ":refs/cache/tags/" + ref));
+            } else if (COMMIT.matcher(ref).matches()) {
+                commitRefs.add(ref);
+            } else {
+                failures.put(ref, "no branch, tag or commit '" + ref + "' in " + url);
+            }
+        }
+        try {
+            if (!specs.isEmpty()) {
+                git.fetch().setRemote(url).setRefSpecs(specs).setDepth(1).setTagOpt(TagOpt.NO_TAGS).call();
+            }
+            for (String ref : refs) {
+                if (failures.containsKey(ref)) {
+                    continue;
+                }
+                if (commitRefs.contains(ref)) {
+                    try {
+                        commits.put(ref, commit(git, url, ref));
+                    } catch (FetchException e) {
+                        failures.put(ref, e.getMessage());
+                    }
+                    continue;
+                }
+                String local = remote.containsKey(Constants.R_HEADS + ref) ? "refs/cache/heads/" + ref : "refs/cache/tags/" + ref;
+                ObjectId id = git.getRepository().resolve(local + "^{commit}");
+                if (id == null) {
+                    throw new FetchException("fetched " + ref + " from " + url + " but it is not a commit");
+                }
+                commits.put(ref, id);
+            }
+            return new Fetched(commits, failures);
+        } catch (GitAPIException | IOException e) {
+            throw new FetchException("cannot fetch " + String.join(", ", refs) + " from " + url + ": " + oneLine(e), e);
+        }
+    }
+
+    private ObjectId commit(Git git, String url, String id) throws FetchException, GitAPIException, IOException {
+        Repository repo = git.getRepository();
+        ObjectId found = resolveCommit(repo, id);
+        if (found == null) {
+            git.fetch().setRemote(url).setRefSpecs(new RefSpec("+refs/heads/*:refs/cache/all/*"))
+                    .setTagOpt(TagOpt.FETCH_TAGS).setUnshallow(isShallow(repo)).call();
+            found = resolveCommit(repo, id);
+        }
+        if (found == null) {
+            throw new FetchException("no branch, tag or commit '" + id + "' in " + url);
+        }
+        return found;
+    }
+
+    private static boolean isShallow(Repository repo) {
+        return Files.exists(repo.getDirectory().toPath().resolve("shallow"));
+    }
+
+    private static ObjectId resolveCommit(Repository repo, String id) {
+        try {
+            ObjectId resolved = repo.resolve(id + "^{commit}");
+            return resolved;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Map<String, Ref> lsRemote(String url) throws FetchException {
+        try {
+            Map<String, Ref> refs = new LinkedHashMap<>();
+            for (Ref ref : Git.lsRemoteRepository().setRemote(url).setHeads(true).setTags(true).call()) {
+                refs.put(ref.getName(), ref);
+            }
+            return refs;
+        } catch (GitAPIException | RuntimeException e) {
+            throw new FetchException("cannot reach " + url + ": " + oneLine(e), e);
+        }
+    }
+
+    /** The files under {@code sourceDir} ("" for the root) at {@code commit}. */
+    public SourceTree tree(String url, ObjectId commit, String sourceDir) throws FetchException {
+        Repository repo = repository(url).getRepository();
+        List<SourceFile> files = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit c = walk.parseCommit(commit);
+            ObjectId root = c.getTree();
+            if (!sourceDir.isEmpty()) {
+                try (TreeWalk dir = TreeWalk.forPath(repo, sourceDir, c.getTree())) {
+                    if (dir == null || !FileMode.TREE.equals(dir.getFileMode(0))) {
+                        throw new FetchException("no folder '" + sourceDir + "' in " + url + " at " + c.abbreviate(12).name());
+                    }
+                    root = dir.getObjectId(0);
+                }
+            }
+            try (TreeWalk tw = new TreeWalk(repo)) {
+                tw.addTree(root);
+                tw.setRecursive(true);
+                while (tw.next()) {
+                    FileMode mode = tw.getFileMode(0);
+                    String path = tw.getPathString();
+                    ObjectId blob = tw.getObjectId(0);
+                    if (FileMode.GITLINK.equals(mode)) {
+                        warnings.add("skipped submodule " + path);
+                    } else if (FileMode.SYMLINK.equals(mode)) {
+                        files.add(new SourceFile(path, SourceFile.Kind.SYMLINK, blob, 0));
+                    } else {
+                        long size = repo.getObjectDatabase().open(blob).getSize();
+                        files.add(new SourceFile(path, FileMode.EXECUTABLE_FILE.equals(mode)
+                                ? SourceFile.Kind.EXECUTABLE : SourceFile.Kind.FILE, blob, size));
+                    }
+                }
+            }
+            return new SourceTree(repo, commit, files, warnings);
+        } catch (IOException e) {
+            throw new FetchException("cannot read " + url + " at " + commit.abbreviate(12).name() + ": " + oneLine(e), e);
+        }
+    }
+
+    private Git repository(String url) throws FetchException {
+        Git git = open.get(url);
+        if (git != null) {
+            return git;
+        }
+        Path dir = folder.resolve(name(url));
+        try {
+            if (Files.isDirectory(dir.resolve("objects"))) {
+                git = Git.open(dir.toFile());
+            } else {
+                Files.createDirectories(dir);
+                git = Git.init().setBare(true).setDirectory(dir.toFile()).call();
+                Files.writeString(dir.resolve("description"), url + "\n", StandardCharsets.UTF_8);
+            }
+        } catch (IOException | GitAPIException e) {
+            throw new FetchException("cannot use the cache " + dir + ": " + oneLine(e), e);
+        }
+        open.put(url, git);
+        return git;
+    }
+
+    /** Cache folder name of a URL: readable tail plus a hash, so two URLs never share a folder. */
+    static String name(String url) {
+        String tail = url.replaceAll("\\.git/?$", "").replaceAll(".*[/:]", "").replaceAll("[^A-Za-z0-9._-]", "_");
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return (tail.isEmpty() ? "repo" : tail) + "-" + HexFormat.of().formatHex(hash, 0, 8) + ".git";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String oneLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+            m = m + ": " + cause.getMessage();
+        }
+        return m.replace('\n', ' ').trim();
+    }
+
+    @Override
+    public void close() {
+        open.values().forEach(Git::close);
+        open.clear();
+    }
+}

@@ -1,0 +1,429 @@
+package ca.crim.pavics.jupyter.deploy.sync;
+
+import ca.crim.pavics.jupyter.deploy.git.SourceFile;
+import ca.crim.pavics.jupyter.deploy.git.SourceTree;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+
+/**
+ * Makes {@code DEST/dest_sub_dir} hold exactly the source folder, like {@code rsync --recursive --delete
+ * --checksum}: changed content replaced, extraneous files removed, unchanged files untouched (same inode and
+ * mtime). The new tree is built beside the target (unchanged files hard-linked), and the target, a symbolic
+ * link {@code NAME -> .NAME.versions/<version>}, is switched to it with one rename: a crash or kill leaves
+ * the old tree or the new one, never a mix. Nothing outside DEST is read, written or deleted.
+ */
+public final class TreeSync {
+    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwxr-xr-x");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-r--r--");
+    private static final Set<PosixFilePermission> EXEC = PosixFilePermissions.fromString("rwxr-xr-x");
+    public static final String LOCK_NAME = ".notebook-deployer.lock";
+
+    /** Optional owner of what is written (needs root). */
+    public record Owner(int uid, int gid) {
+        public static Owner parse(String text) {
+            String[] parts = text.split(":", -1);
+            if (parts.length != 2 || !parts[0].matches("\\d+") || !parts[1].matches("\\d+")) {
+                throw new IllegalArgumentException("owner must be UID:GID (numbers), found '" + text + "'");
+            }
+            return new Owner(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+        }
+    }
+
+    private final Path dest;
+    private final boolean dryRun;
+    private final Optional<Owner> owner;
+
+    public TreeSync(Path dest, boolean dryRun, Optional<Owner> owner) throws IOException {
+        this.dest = dest.toRealPath();
+        this.dryRun = dryRun;
+        this.owner = owner;
+    }
+
+    public SyncReport sync(SourceTree tree, String destSubDir) throws IOException, SyncException {
+        List<String> warnings = new ArrayList<>(tree.warnings());
+        Map<String, SourceFile> desired = desired(tree, warnings);
+        if (destSubDir.isEmpty()) {
+            return inPlace(tree, desired, warnings);
+        }
+        String[] segments = destSubDir.split("/");
+        Path parent = dest;
+        for (int i = 0; i < segments.length - 1; i++) {
+            checkSegment(segments[i]);
+            parent = parent.resolve(segments[i]);
+            if (Files.isSymbolicLink(parent) || (Files.exists(parent, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS))) {
+                throw new SyncException(dest.relativize(parent) + " is not a folder (a link or a file): refused");
+            }
+        }
+        String leaf = segments[segments.length - 1];
+        checkSegment(leaf);
+        Path target = parent.resolve(leaf);
+        Path versions = parent.resolve("." + leaf + ".versions");
+        if (Files.isSymbolicLink(versions) || (Files.exists(versions, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isDirectory(versions, LinkOption.NOFOLLOW_LINKS))) {
+            throw new SyncException(dest.relativize(versions) + " is not a folder we made: refused");
+        }
+        Path current = null;
+        String currentName = null;
+        boolean managed = false;
+        if (Files.isSymbolicLink(target)) {
+            Path link = Files.readSymbolicLink(target);
+            if (link.getNameCount() != 2 || link.isAbsolute() || !link.getName(0).toString().equals(versions.getFileName().toString())) {
+                throw new SyncException(dest.relativize(target) + " is a link to " + link + " that this tool did not make: refused");
+            }
+            currentName = link.getName(1).toString();
+            current = versions.resolve(currentName);
+            managed = Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS);
+            if (!managed) {
+                current = null;
+            }
+        } else if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            current = target;
+        }
+        Map<String, Path> existing = current == null ? Map.of() : existing(current, Set.of());
+        Plan plan = plan(tree, desired, existing);
+        if (!plan.changed() && managed) {
+            return plan.report(warnings);
+        }
+        if (dryRun) {
+            return plan.report(warnings);
+        }
+        if (!dryRun) {
+            removeStale(versions, currentName);
+        }
+        Files.createDirectories(parent);
+        Files.createDirectories(versions);
+        chmod(versions, DIR);
+        String name = tree.shortCommit() + "-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid();
+        Path staging = versions.resolve(name + ".tmp");
+        long bytes = build(tree, desired, existing, plan, staging);
+        Path built = versions.resolve(name);
+        Files.move(staging, built, StandardCopyOption.ATOMIC_MOVE);
+        Path tmpLink = parent.resolve("." + leaf + ".link-" + name);
+        Files.createSymbolicLink(tmpLink, Path.of(versions.getFileName().toString(), name));
+        chown(tmpLink);
+        if (!Files.isSymbolicLink(target) && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            // first run over a folder made by the old script: keep it aside, then link (not atomic, once)
+            Files.move(target, versions.resolve("previous-" + name), StandardCopyOption.ATOMIC_MOVE);
+        } else if (!Files.isSymbolicLink(target) && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(target);
+        }
+        Files.move(tmpLink, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        removeStale(versions, name);
+        return new SyncReport(plan.added, plan.updated, plan.removed, bytes, plan.changes, warnings);
+    }
+
+    private static void checkSegment(String segment) throws SyncException {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.startsWith(".")
+                && (segment.endsWith(".versions") || segment.contains(".link-")) || segment.equals(LOCK_NAME)) {
+            throw new SyncException("'" + segment + "' cannot be a destination folder name");
+        }
+    }
+
+    /** Source files to deploy; links that leave the source folder and odd paths are skipped with a warning. */
+    private static Map<String, SourceFile> desired(SourceTree tree, List<String> warnings) throws IOException {
+        Map<String, SourceFile> files = new TreeMap<>();
+        for (SourceFile f : tree.files()) {
+            if (!safePath(f.path())) {
+                warnings.add("skipped " + f.path() + ": not a plain relative path");
+                continue;
+            }
+            if (f.kind() == SourceFile.Kind.SYMLINK) {
+                String link = new String(tree.bytes(f), java.nio.charset.StandardCharsets.UTF_8);
+                if (!linkStaysInside(f.path(), link)) {
+                    warnings.add("skipped link " + f.path() + " -> " + link + ": it points outside the source folder");
+                    continue;
+                }
+            }
+            files.put(f.path(), f);
+        }
+        return files;
+    }
+
+    private static boolean safePath(String path) {
+        for (String s : path.split("/", -1)) {
+            if (s.isEmpty() || s.equals(".") || s.equals("..") || s.indexOf('\0') >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean linkStaysInside(String linkPath, String target) {
+        if (target.isEmpty() || target.startsWith("/") || target.indexOf('\0') >= 0) {
+            return false;
+        }
+        List<String> parts = new ArrayList<>(List.of(linkPath.split("/")));
+        parts.remove(parts.size() - 1);
+        for (String s : target.split("/")) {
+            if (s.isEmpty() || s.equals(".")) {
+                continue;
+            }
+            if (s.equals("..")) {
+                if (parts.isEmpty()) {
+                    return false;
+                }
+                parts.remove(parts.size() - 1);
+            } else {
+                parts.add(s);
+            }
+        }
+        return true;
+    }
+
+    /** Regular files and links under {@code root}, not following links, less the reserved names. */
+    private static Map<String, Path> existing(Path root, Set<String> reservedTop) throws IOException {
+        Map<String, Path> found = new TreeMap<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root) && dir.getParent().equals(root) && reservedTop.contains(dir.getFileName().toString())) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                String rel = root.relativize(file).toString().replace('\\', '/');
+                if (!(file.getParent().equals(root) && reservedTop.contains(file.getFileName().toString()))) {
+                    found.put(rel, file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
+    }
+
+    private final class Plan {
+        int added;
+        int updated;
+        int removed;
+        final Set<String> unchanged = new TreeSet<>();
+        final List<String> changes = new ArrayList<>();
+
+        boolean changed() {
+            return added + updated + removed > 0;
+        }
+
+        SyncReport report(List<String> warnings) {
+            return new SyncReport(added, updated, removed, 0, changes, warnings);
+        }
+    }
+
+    private Plan plan(SourceTree tree, Map<String, SourceFile> desired, Map<String, Path> existing) throws IOException {
+        Plan plan = new Plan();
+        for (SourceFile f : desired.values()) {
+            Path have = existing.get(f.path());
+            if (have == null) {
+                plan.added++;
+                plan.changes.add("+ " + f.path());
+            } else if (same(tree, f, have)) {
+                plan.unchanged.add(f.path());
+            } else {
+                plan.updated++;
+                plan.changes.add("~ " + f.path());
+            }
+        }
+        for (String path : existing.keySet()) {
+            if (!desired.containsKey(path)) {
+                plan.removed++;
+                plan.changes.add("- " + path);
+            }
+        }
+        return plan;
+    }
+
+    private static boolean same(SourceTree tree, SourceFile f, Path have) throws IOException {
+        if (f.kind() == SourceFile.Kind.SYMLINK) {
+            return Files.isSymbolicLink(have)
+                    && Files.readSymbolicLink(have).toString().equals(new String(tree.bytes(f), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (!Files.isRegularFile(have, LinkOption.NOFOLLOW_LINKS) || Files.size(have) != f.size()) {
+            return false;
+        }
+        boolean exec = Files.getPosixFilePermissions(have, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);
+        if (exec != (f.kind() == SourceFile.Kind.EXECUTABLE)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(have, LinkOption.NOFOLLOW_LINKS)) {
+            ObjectId id = new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, f.size(), in);
+            return id.equals(f.blob());
+        }
+    }
+
+    private long build(SourceTree tree, Map<String, SourceFile> desired, Map<String, Path> existing, Plan plan, Path staging)
+            throws IOException {
+        Files.createDirectory(staging);
+        chmod(staging, DIR);
+        chown(staging);
+        long bytes = 0;
+        for (SourceFile f : desired.values()) {
+            Path out = staging.resolve(f.path());
+            createParents(staging, out.getParent());
+            if (plan.unchanged.contains(f.path()) && f.kind() != SourceFile.Kind.SYMLINK) {
+                Path old = existing.get(f.path());
+                try {
+                    Files.createLink(out, old);
+                    continue;
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(old, out, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    continue;
+                }
+            }
+            if (f.kind() == SourceFile.Kind.SYMLINK) {
+                Files.createSymbolicLink(out, Path.of(new String(tree.bytes(f), java.nio.charset.StandardCharsets.UTF_8)));
+            } else {
+                try (InputStream in = tree.open(f);
+                        OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    bytes += in.transferTo(o);
+                }
+                chmod(out, f.kind() == SourceFile.Kind.EXECUTABLE ? EXEC : FILE);
+            }
+            chown(out);
+        }
+        return bytes;
+    }
+
+    private void createParents(Path root, Path dir) throws IOException {
+        if (dir.equals(root) || Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        createParents(root, dir.getParent());
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            return;
+        }
+        chmod(dir, DIR);
+        chown(dir);
+    }
+
+    /** Deploys into DEST itself (empty dest_sub_dir): each file replaced atomically, not the whole tree. */
+    private SyncReport inPlace(SourceTree tree, Map<String, SourceFile> desired, List<String> warnings) throws IOException {
+        Set<String> reserved = new TreeSet<>(Set.of(LOCK_NAME));
+        try (DirectoryStream<Path> top = Files.newDirectoryStream(dest)) {
+            for (Path p : top) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && (n.endsWith(".versions") || n.contains(".link-"))) {
+                    reserved.add(n);
+                }
+            }
+        }
+        Map<String, Path> existing = existing(dest, reserved);
+        Plan plan = plan(tree, desired, existing);
+        if (dryRun || !plan.changed()) {
+            return plan.report(warnings);
+        }
+        long bytes = 0;
+        for (SourceFile f : desired.values()) {
+            if (plan.unchanged.contains(f.path())) {
+                continue;
+            }
+            Path out = dest.resolve(f.path());
+            Path parent = out.getParent();
+            for (Path p = dest; !p.equals(parent); ) {
+                p = p.resolve(parent.getName(p.getNameCount()).toString());
+                if (Files.isSymbolicLink(p) || (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+                    deleteTree(p);
+                }
+            }
+            createParents(dest, parent);
+            Path tmp = parent.resolve(".notebook-deployer-" + out.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            if (f.kind() == SourceFile.Kind.SYMLINK) {
+                Files.createSymbolicLink(tmp, Path.of(new String(tree.bytes(f), java.nio.charset.StandardCharsets.UTF_8)));
+            } else {
+                try (InputStream in = tree.open(f); OutputStream o = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
+                    bytes += in.transferTo(o);
+                }
+                chmod(tmp, f.kind() == SourceFile.Kind.EXECUTABLE ? EXEC : FILE);
+            }
+            chown(tmp);
+            if (Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+                deleteTree(out);
+            }
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        for (String path : existing.keySet()) {
+            if (!desired.containsKey(path)) {
+                Files.deleteIfExists(dest.resolve(path));
+            }
+        }
+        return new SyncReport(plan.added, plan.updated, plan.removed, bytes, plan.changes, warnings);
+    }
+
+    private static void removeStale(Path versions, String keep) throws IOException {
+        if (!Files.isDirectory(versions, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(versions)) {
+            for (Path p : entries) {
+                if (!p.getFileName().toString().equals(keep)) {
+                    deleteTree(p);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(root);
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void chmod(Path p, Set<PosixFilePermission> perms) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, perms);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+    }
+
+    private void chown(Path p) throws IOException {
+        if (owner.isPresent()) {
+            Files.setAttribute(p, "unix:uid", owner.get().uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", owner.get().gid(), LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+}
