@@ -27,6 +27,11 @@ public final class SyntheticBaseImage {
 
     /** Writes an OCI image layout into {@code layoutDir} with the image tagged {@code tag}. */
     public static void writeLayout(Path layoutDir, String tag) throws IOException {
+        writeLayout(layoutDir, tag, java.util.Map.of());
+    }
+
+    /** Like {@link #writeLayout(Path, String)} with labels in the image config. */
+    public static void writeLayout(Path layoutDir, String tag, java.util.Map<String, String> labels) throws IOException {
         Path busybox = ExternalTools.require("busybox", "busybox-static");
         LayerTar rootfs = new LayerTar()
                 .dir("bin", 0755, 0, 0)
@@ -68,6 +73,10 @@ public final class SyntheticBaseImage {
         CMD.forEach(cmd::add);
         cfg.put("User", "jenkins");
         cfg.put("WorkingDir", "/home/jenkins");
+        if (!labels.isEmpty()) {
+            ObjectNode labelNode = cfg.putObject("Labels");
+            labels.forEach(labelNode::put);
+        }
         ObjectNode rootfsNode = config.putObject("rootfs");
         rootfsNode.put("type", "layers");
         rootfsNode.putArray("diff_ids").add(LayerTar.sha256(tar));
@@ -110,6 +119,16 @@ public final class SyntheticBaseImage {
         writeLayout(layout, "0.5.0");
         String ref = registry.address() + "/birdhouse/pavics-jupyter-base:0.5.0";
         Skopeo.copy("oci:" + layout + ":0.5.0", "docker://" + ref);
+        return ref;
+    }
+
+    /** Pushes the image, with labels, to {@code registry} as {@code repository:tag}; returns the reference. */
+    public static String pushTo(LocalRegistry registry, Path workDir, String repository, String tag,
+            java.util.Map<String, String> labels) throws IOException {
+        Path layout = workDir.resolve("layout-" + repository.replace('/', '-') + "-" + tag);
+        writeLayout(layout, tag, labels);
+        String ref = registry.address() + "/" + repository + ":" + tag;
+        Skopeo.copy("oci:" + layout + ":" + tag, "docker://" + ref);
         return ref;
     }
 

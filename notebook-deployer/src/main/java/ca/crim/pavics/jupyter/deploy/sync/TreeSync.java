@@ -111,9 +111,8 @@ public final class TreeSync {
         if (dryRun) {
             return plan.report(warnings);
         }
-        if (!dryRun) {
-            removeStale(versions, currentName);
-        }
+        removeStale(versions, currentName);
+        removeStaleLinks(parent, leaf);
         Files.createDirectories(parent);
         Files.createDirectories(versions);
         chmod(versions, DIR);
@@ -384,6 +383,20 @@ public final class TreeSync {
             for (Path p : entries) {
                 if (!p.getFileName().toString().equals(keep)) {
                     deleteTree(p);
+                }
+            }
+        }
+    }
+
+    /** Temporary links of a run that was killed before its swap. */
+    private static void removeStaleLinks(Path parent, String leaf) throws IOException {
+        if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, "." + leaf + ".link-*")) {
+            for (Path p : entries) {
+                if (Files.isSymbolicLink(p)) {
+                    Files.delete(p);
                 }
             }
         }

@@ -70,7 +70,7 @@ class DeployerCliTest {
         try (Stream<Path> walk = Files.walk(real)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    files.put(real.relativize(p).toString(), Files.readString(p));
+                    files.put(real.relativize(p).toString(), new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1));
                 } else if (Files.isSymbolicLink(p)) {
                     files.put(real.relativize(p).toString(), "-> " + Files.readSymbolicLink(p));
                 }
