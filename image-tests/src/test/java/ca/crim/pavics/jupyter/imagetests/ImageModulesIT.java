@@ -219,6 +219,21 @@ class ImageModulesIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void theNotebookDeployerImageRunsTheCliAsAnUnprivilegedUser() throws IOException {
+        Processes.Result result = build("-pl", "notebook-deployer", "-am", "install", "-Dimage.registry=" + registry.address(),
+                "-Ddeployer.base.image=" + baseImage);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        JsonNode config = Skopeo.inspectConfig("docker://" + registry.address() + "/pavics/crim-jupyter-notebook-deployer:1")
+                .path("config");
+        List<String> entrypoint = new ArrayList<>();
+        config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
+        assertThat(entrypoint).startsWith("java").contains("ca.crim.pavics.jupyter.deploy.cli.NotebookDeployerCommand");
+        assertThat(config.path("User").asText()).isEqualTo("1000:1000");
+        assertThat(config.path("Labels").path("org.opencontainers.image.title").asText()).isEqualTo("crim-jupyter-notebook-deployer");
+    }
+
     private static String readString(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
