@@ -66,7 +66,16 @@ public final class GitCache implements AutoCloseable {
         }
         try {
             if (!specs.isEmpty()) {
-                git.fetch().setRemote(url).setRefSpecs(specs).setDepth(1).setTagOpt(TagOpt.NO_TAGS).call();
+                // first time: only the tip (depth 1); later: an ordinary fetch, which sends only what is new
+                boolean known = true;
+                for (RefSpec spec : specs) {
+                    known &= git.getRepository().exactRef(spec.getDestination()) != null;
+                }
+                var fetch = git.fetch().setRemote(url).setRefSpecs(specs).setTagOpt(TagOpt.NO_TAGS);
+                if (!known) {
+                    fetch.setDepth(1);
+                }
+                fetch.call();
             }
             for (String ref : refs) {
                 if (failures.containsKey(ref)) {
@@ -148,7 +157,7 @@ public final class GitCache implements AutoCloseable {
                     root = dir.getObjectId(0);
                 }
             }
-            try (TreeWalk tw = new TreeWalk(repo)) {
+            try (org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader(); TreeWalk tw = new TreeWalk(repo, reader)) {
                 tw.addTree(root);
                 tw.setRecursive(true);
                 while (tw.next()) {
@@ -160,7 +169,7 @@ public final class GitCache implements AutoCloseable {
                     } else if (FileMode.SYMLINK.equals(mode)) {
                         files.add(new SourceFile(path, SourceFile.Kind.SYMLINK, blob, 0));
                     } else {
-                        long size = repo.getObjectDatabase().open(blob).getSize();
+                        long size = reader.getObjectSize(blob, org.eclipse.jgit.lib.Constants.OBJ_BLOB);
                         files.add(new SourceFile(path, FileMode.EXECUTABLE_FILE.equals(mode)
                                 ? SourceFile.Kind.EXECUTABLE : SourceFile.Kind.FILE, blob, size));
                     }
@@ -188,6 +197,16 @@ public final class GitCache implements AutoCloseable {
             }
         } catch (IOException | GitAPIException e) {
             throw new FetchException("cannot use the cache " + dir + ": " + oneLine(e), e);
+        }
+        try {
+            // a private cache: fast compression beats small packs (fetched thin packs get their bases appended)
+            var config = git.getRepository().getConfig();
+            if (config.getInt("core", null, "compression", -1) != 1) {
+                config.setInt("core", null, "compression", 1);
+                config.save();
+            }
+        } catch (IOException e) {
+            // defaults still work
         }
         open.put(url, git);
         return git;

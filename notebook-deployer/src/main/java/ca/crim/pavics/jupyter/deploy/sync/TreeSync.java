@@ -104,8 +104,12 @@ public final class TreeSync {
             current = target;
         }
         Map<String, Path> existing = current == null ? Map.of() : existing(current, Set.of());
-        Plan plan = plan(tree, desired, existing);
+        Map<String, Manifest.Entry> recorded = managed ? Manifest.load(versions.resolve(currentName + ".manifest")) : Map.of();
+        Plan plan = plan(tree, desired, existing, recorded);
         if (!plan.changed() && managed) {
+            if (plan.hashed > 0 && !dryRun) {
+                writeManifest(versions.resolve(currentName), desired);
+            }
             return plan.report(warnings);
         }
         if (dryRun) {
@@ -132,6 +136,8 @@ public final class TreeSync {
         }
         Files.move(tmpLink, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         removeStale(versions, name);
+        // after the old version is gone: unlinking it changed the ctime of the files both shared
+        writeManifest(built, desired);
         return new SyncReport(plan.added, plan.updated, plan.removed, bytes, plan.changes, warnings);
     }
 
@@ -221,6 +227,7 @@ public final class TreeSync {
         int added;
         int updated;
         int removed;
+        int hashed;
         final Set<String> unchanged = new TreeSet<>();
         final List<String> changes = new ArrayList<>();
 
@@ -233,14 +240,15 @@ public final class TreeSync {
         }
     }
 
-    private Plan plan(SourceTree tree, Map<String, SourceFile> desired, Map<String, Path> existing) throws IOException {
+    private Plan plan(SourceTree tree, Map<String, SourceFile> desired, Map<String, Path> existing,
+            Map<String, Manifest.Entry> recorded) throws IOException {
         Plan plan = new Plan();
         for (SourceFile f : desired.values()) {
             Path have = existing.get(f.path());
             if (have == null) {
                 plan.added++;
                 plan.changes.add("+ " + f.path());
-            } else if (same(tree, f, have)) {
+            } else if (same(tree, f, have, recorded.get(f.path()), plan)) {
                 plan.unchanged.add(f.path());
             } else {
                 plan.updated++;
@@ -256,7 +264,17 @@ public final class TreeSync {
         return plan;
     }
 
-    private static boolean same(SourceTree tree, SourceFile f, Path have) throws IOException {
+    private static boolean same(SourceTree tree, SourceFile f, Path have, Manifest.Entry recorded, Plan plan)
+            throws IOException {
+        if (recorded != null && f.kind() != SourceFile.Kind.SYMLINK && Files.isRegularFile(have, LinkOption.NOFOLLOW_LINKS)) {
+            boolean exec = Files.getPosixFilePermissions(have, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);
+            if (exec == (f.kind() == SourceFile.Kind.EXECUTABLE) && Manifest.unchanged(recorded, Manifest.status(have, recorded.blob()))) {
+                return recorded.blob().equals(f.blob());
+            }
+        }
+        if (f.kind() != SourceFile.Kind.SYMLINK) {
+            plan.hashed++;
+        }
         if (f.kind() == SourceFile.Kind.SYMLINK) {
             return Files.isSymbolicLink(have)
                     && Files.readSymbolicLink(have).toString().equals(new String(tree.bytes(f), java.nio.charset.StandardCharsets.UTF_8));
@@ -333,7 +351,7 @@ public final class TreeSync {
             }
         }
         Map<String, Path> existing = existing(dest, reserved);
-        Plan plan = plan(tree, desired, existing);
+        Plan plan = plan(tree, desired, existing, Map.of());
         if (dryRun || !plan.changed()) {
             return plan.report(warnings);
         }
@@ -381,11 +399,23 @@ public final class TreeSync {
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(versions)) {
             for (Path p : entries) {
-                if (!p.getFileName().toString().equals(keep)) {
+                String n = p.getFileName().toString();
+                if (!n.equals(keep) && !n.equals(keep + ".manifest")) {
                     deleteTree(p);
                 }
             }
         }
+    }
+
+    private static void writeManifest(Path version, Map<String, SourceFile> desired) throws IOException {
+        Map<String, Manifest.Entry> entries = new TreeMap<>();
+        for (SourceFile f : desired.values()) {
+            Path file = version.resolve(f.path());
+            if (f.kind() != SourceFile.Kind.SYMLINK && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                entries.put(f.path(), Manifest.status(file, f.blob()));
+            }
+        }
+        Manifest.write(version.resolveSibling(version.getFileName() + ".manifest"), entries);
     }
 
     /** Temporary links of a run that was killed before its swap. */
