@@ -105,7 +105,8 @@ class DeployerCliTest {
         Run third = deploy(entry(repo.fileUrl(), "main", "eo/notebooks", "eo"));
         assertThat(third.out()).contains("0 added, 0 updated, 0 removed, 0 bytes written (up to date)");
         try (Stream<Path> versions = Files.list(dest.resolve(".eo.versions"))) {
-            assertThat(versions).as("old versions are removed").hasSize(1);
+            assertThat(versions.map(p -> p.getFileName().toString()).sorted().toList()).as("old versions are removed")
+                    .hasSize(2).satisfies(l -> assertThat(l.get(1)).isEqualTo(l.get(0) + ".manifest"));
         }
     }
 
