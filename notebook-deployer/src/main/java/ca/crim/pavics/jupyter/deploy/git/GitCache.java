@@ -87,6 +87,8 @@ public final class GitCache implements AutoCloseable {
             }
         }
         try {
+            // refs whose remote commit the cache already has at the same name need no fetch at all
+            specs.removeIf(spec -> upToDate(git.getRepository(), remote.get(spec.getSource()), spec.getDestination()));
             if (!specs.isEmpty()) {
                 // first time: only the tip (depth 1); later: an ordinary fetch, which sends only what is new
                 boolean known = true;
@@ -121,6 +123,20 @@ public final class GitCache implements AutoCloseable {
             return new Fetched(commits, failures);
         } catch (GitAPIException | IOException e) {
             throw new FetchException("cannot fetch " + String.join(", ", refs) + " from " + url + ": " + oneLine(e), e);
+        }
+    }
+
+    private static boolean upToDate(Repository repo, Ref remote, String localName) {
+        try {
+            Ref local = repo.exactRef(localName);
+            ObjectId remoteId = remote.getPeeledObjectId() != null ? remote.getPeeledObjectId() : remote.getObjectId();
+            if (local == null || remoteId == null) {
+                return false;
+            }
+            ObjectId localId = repo.resolve(localName + "^{commit}");
+            return (remoteId.equals(local.getObjectId()) || remoteId.equals(localId)) && repo.getObjectDatabase().has(remoteId);
+        } catch (IOException e) {
+            return false;
         }
     }
 
