@@ -20,7 +20,7 @@ public final class ImageRootWriter {
             try (Stream<Path> old = Files.list(root)) {
                 for (Path p : (Iterable<Path>) old::iterator) {
                     if (files.stream().noneMatch(f -> f.getFileName().equals(p.getFileName()))) {
-                        deleteTree(p);
+                        FileTrees.delete(p);
                     }
                 }
             }
@@ -29,16 +29,5 @@ public final class ImageRootWriter {
         for (Path file : files) {
             Files.copy(file, root.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
         }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> children = Files.list(p)) {
-                for (Path c : (Iterable<Path>) children::iterator) {
-                    deleteTree(c);
-                }
-            }
-        }
-        Files.delete(p);
     }
 }

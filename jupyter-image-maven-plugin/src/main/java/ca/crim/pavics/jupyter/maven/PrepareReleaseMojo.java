@@ -48,7 +48,12 @@ public class PrepareReleaseMojo extends ImageModuleMojo {
         String releaseTag = dryRun ? project.getArtifactId() + "-" + releaseVersion : tag;
         Optional<String> remote = Optional.ofNullable(developerConnection).filter(s -> !s.isBlank())
                 .map(s -> s.startsWith("scm:git:") ? s.substring("scm:git:".length()) : s);
-        LocalDate date = releaseDate == null || releaseDate.isBlank() ? LocalDate.now() : LocalDate.parse(releaseDate);
+        LocalDate date;
+        try {
+            date = releaseDate == null || releaseDate.isBlank() ? LocalDate.now() : LocalDate.parse(releaseDate);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new MojoFailureException("-Djupyter-image.releaseDate must be a date YYYY-MM-DD, found '" + releaseDate + "'");
+        }
         Path moduleDir = project.getBasedir().toPath();
         try {
             ReleasePreparation.Outcome outcome = new ReleasePreparation().prepare(

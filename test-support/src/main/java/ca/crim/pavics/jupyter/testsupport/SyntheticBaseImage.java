@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -132,7 +131,4 @@ public final class SyntheticBaseImage {
         return ref;
     }
 
-    static Duration limit() {
-        return Duration.ofMinutes(2);
-    }
 }

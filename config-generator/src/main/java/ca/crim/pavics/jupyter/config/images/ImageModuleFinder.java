@@ -21,7 +21,11 @@ public final class ImageModuleFinder {
 
     public List<ImageModule> find(Path repositoryRoot) throws IOException {
         Model root = read(repositoryRoot.resolve("pom.xml"));
-        Model baseConfig = read(repositoryRoot.resolve(BASE_CONFIG).resolve("pom.xml"));
+        Path baseConfigPom = repositoryRoot.resolve(BASE_CONFIG).resolve("pom.xml");
+        if (!Files.isRegularFile(baseConfigPom)) {
+            throw new IOException(repositoryRoot + " is not the pavics-jupyter-images repository (no " + BASE_CONFIG + "/pom.xml)");
+        }
+        Model baseConfig = read(baseConfigPom);
         List<ImageModule> modules = new ArrayList<>();
         for (String name : root.getModules()) {
             Path pom = repositoryRoot.resolve(name).resolve("pom.xml");
@@ -33,6 +37,7 @@ public final class ImageModuleFinder {
                 continue;
             }
             Properties p = new Properties();
+            p.putAll(root.getProperties());
             p.putAll(baseConfig.getProperties());
             p.putAll(model.getProperties());
             String imageName = required(p, "image.name", pom);
@@ -45,10 +50,18 @@ public final class ImageModuleFinder {
         return modules;
     }
 
-    /** The version a POM declares, or its parent's. */
-    public static String version(Path pom) throws IOException {
+    /**
+     * The image of a module that builds one directly under the root POM (the notebook-deployer):
+     * {@code <image.namespace>/<image.name>:<version>}, properties inherited from the root POM.
+     */
+    public String image(Path repositoryRoot, String module) throws IOException {
+        Path pom = repositoryRoot.resolve(module).resolve("pom.xml");
         Model model = read(pom);
-        return model.getVersion() != null ? model.getVersion() : model.getParent().getVersion();
+        Properties p = new Properties();
+        p.putAll(read(repositoryRoot.resolve("pom.xml")).getProperties());
+        p.putAll(model.getProperties());
+        String version = model.getVersion() != null ? model.getVersion() : model.getParent().getVersion();
+        return required(p, "image.namespace", pom) + "/" + required(p, "image.name", pom) + ":" + version;
     }
 
     private static String required(Properties p, String key, Path pom) throws IOException {

@@ -42,11 +42,10 @@ public final class ImageSelection {
         return new Result(List.copyOf(bySelection.values()), notes);
     }
 
-    /** The notebook-deployer image of the repository: {@code pavics/crim-jupyter-notebook-deployer:<version>}. */
+    /** The notebook-deployer image the repository builds, as its POM names it. */
     public static String deployerImage(Optional<Path> repository) throws IOException {
         if (repository.isPresent() && Files.isRegularFile(repository.get().resolve("notebook-deployer/pom.xml"))) {
-            return "pavics/crim-jupyter-notebook-deployer:"
-                    + ImageModuleFinder.version(repository.get().resolve("notebook-deployer/pom.xml"));
+            return new ImageModuleFinder().image(repository.get(), "notebook-deployer");
         }
         return "pavics/crim-jupyter-notebook-deployer:latest";
     }

@@ -36,7 +36,7 @@ class ConfigGeneratorCommandTest {
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("export JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/crim-jupyter-eo:",
                 " pavics/crim-jupyter-nlp:", "export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"eo-crim nlp-crim\"",
-                "image: 'pavics/crim-jupyter-notebook-deployer:");
+                "image: 'pavics/crim-jupyter-notebook-deployer:1'");
     }
 
     @Test
@@ -130,6 +130,15 @@ class ConfigGeneratorCommandTest {
         assertThat(run("--repo", REPO.toString(), "merge", "--no-backup", "--env-local", env.toString()).code()).isZero();
         byte[] after = Files.readAllBytes(env);
         assertThat(java.util.Arrays.copyOf(after, text.length)).isEqualTo(text);
+    }
+
+    @Test
+    void aFolderThatIsNotTheRepositoryIsNamedInOneLine() throws IOException {
+        Files.writeString(dir.resolve("pom.xml"), "<project><modelVersion>4.0.0</modelVersion></project>");
+        Run run = run("--repo", dir.toString(), "fragment");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("config-generator: " + dir + " is not the pavics-jupyter-images repository"
+                + " (no base-config/pom.xml)");
     }
 
     @Test

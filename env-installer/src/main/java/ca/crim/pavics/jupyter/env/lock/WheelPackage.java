@@ -6,6 +6,6 @@ import java.util.Optional;
 public record WheelPackage(String name, String version, String url, Optional<String> sha256) implements LockedPackage {
     /** PEP 503 normalized name. */
     public String normalizedName() {
-        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]+", "-");
+        return ca.crim.pavics.jupyter.spec.PipRequirement.normalize(name);
     }
 }

@@ -4,7 +4,9 @@ import ca.crim.pavics.jupyter.deploy.DeployLock;
 import ca.crim.pavics.jupyter.deploy.EntryReport;
 import ca.crim.pavics.jupyter.deploy.NotebookDeployer;
 import ca.crim.pavics.jupyter.deploy.registry.ImageLabelReader;
+import ca.crim.pavics.jupyter.deploy.git.JGitTuning;
 import ca.crim.pavics.jupyter.deploy.sync.TreeSync;
+import ca.crim.pavics.jupyter.image.FileTrees;
 import ca.crim.pavics.jupyter.spec.NotebookConfig;
 import ca.crim.pavics.jupyter.spec.NotebookConfigParser;
 import ca.crim.pavics.jupyter.spec.SpecException;
@@ -146,10 +148,10 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
-            // temporary folder: left to the system
+            // a temporary folder: left to the system
         }
     }
 
@@ -163,6 +165,7 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
 
     /** Runs the command line with the given environment; returns the exit code. */
     public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        JGitTuning.forOneShotDeploys();
         NotebookDeployerCommand command = new NotebookDeployerCommand(env);
         command.out = out;
         command.err = err;

@@ -37,28 +37,6 @@ public final class GitCache implements AutoCloseable {
     private final Path folder;
     private final Map<String, Git> open = new LinkedHashMap<>();
 
-    static {
-        tuneJGit();
-    }
-
-    /**
-     * JGit's defaults suit long-running servers with many repositories; a one-shot deploy of large trees goes
-     * faster with the JDK's hardware-accelerated SHA-1 (instead of JGit's pure-Java, collision-detecting one;
-     * set {@code -Dorg.eclipse.jgit.util.sha1.implementation=JAVA} to keep that) and larger, mapped pack windows.
-     */
-    private static void tuneJGit() {
-        if (System.getProperty("org.eclipse.jgit.util.sha1.implementation") == null) {
-            System.setProperty("org.eclipse.jgit.util.sha1.implementation", "JDKNATIVE");
-        }
-        org.eclipse.jgit.storage.file.WindowCacheConfig config = new org.eclipse.jgit.storage.file.WindowCacheConfig();
-        config.setPackedGitWindowSize(1 << 20);
-        config.setPackedGitLimit(256L << 20);
-        config.setPackedGitMMAP(true);
-        config.setDeltaBaseCacheLimit(128 << 20);
-        config.setStreamFileThreshold(64 << 20);
-        config.install();
-    }
-
     public GitCache(Path folder) {
         this.folder = folder;
     }

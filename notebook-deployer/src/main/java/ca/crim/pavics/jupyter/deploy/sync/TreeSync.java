@@ -2,6 +2,7 @@ package ca.crim.pavics.jupyter.deploy.sync;
 
 import ca.crim.pavics.jupyter.deploy.git.SourceFile;
 import ca.crim.pavics.jupyter.deploy.git.SourceTree;
+import ca.crim.pavics.jupyter.image.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -157,7 +158,7 @@ public final class TreeSync {
                 continue;
             }
             if (f.kind() == SourceFile.Kind.SYMLINK) {
-                String link = new String(tree.bytes(f), java.nio.charset.StandardCharsets.UTF_8);
+                String link = linkTarget(tree, f);
                 if (!linkStaysInside(f.path(), link)) {
                     warnings.add("skipped link " + f.path() + " -> " + link + ": it points outside the source folder");
                     continue;
@@ -166,6 +167,10 @@ public final class TreeSync {
             files.put(f.path(), f);
         }
         return files;
+    }
+
+    private static String linkTarget(SourceTree tree, SourceFile link) throws IOException {
+        return new String(tree.bytes(link), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static boolean safePath(String path) {
@@ -277,7 +282,7 @@ public final class TreeSync {
         }
         if (f.kind() == SourceFile.Kind.SYMLINK) {
             return Files.isSymbolicLink(have)
-                    && Files.readSymbolicLink(have).toString().equals(new String(tree.bytes(f), java.nio.charset.StandardCharsets.UTF_8));
+                    && Files.readSymbolicLink(have).toString().equals(linkTarget(tree, f));
         }
         if (!Files.isRegularFile(have, LinkOption.NOFOLLOW_LINKS) || Files.size(have) != f.size()) {
             return false;
@@ -312,7 +317,7 @@ public final class TreeSync {
                 }
             }
             if (f.kind() == SourceFile.Kind.SYMLINK) {
-                Files.createSymbolicLink(out, Path.of(new String(tree.bytes(f), java.nio.charset.StandardCharsets.UTF_8)));
+                Files.createSymbolicLink(out, Path.of(linkTarget(tree, f)));
             } else {
                 try (InputStream in = tree.open(f);
                         OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -365,14 +370,14 @@ public final class TreeSync {
             for (Path p = dest; !p.equals(parent); ) {
                 p = p.resolve(parent.getName(p.getNameCount()).toString());
                 if (Files.isSymbolicLink(p) || (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
-                    deleteTree(p);
+                    FileTrees.delete(p);
                 }
             }
             createParents(dest, parent);
             Path tmp = parent.resolve(".notebook-deployer-" + out.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
             if (f.kind() == SourceFile.Kind.SYMLINK) {
-                Files.createSymbolicLink(tmp, Path.of(new String(tree.bytes(f), java.nio.charset.StandardCharsets.UTF_8)));
+                Files.createSymbolicLink(tmp, Path.of(linkTarget(tree, f)));
             } else {
                 try (InputStream in = tree.open(f); OutputStream o = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
                     bytes += in.transferTo(o);
@@ -381,7 +386,7 @@ public final class TreeSync {
             }
             chown(tmp);
             if (Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
-                deleteTree(out);
+                FileTrees.delete(out);
             }
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -401,7 +406,7 @@ public final class TreeSync {
             for (Path p : entries) {
                 String n = p.getFileName().toString();
                 if (!n.equals(keep) && !n.equals(keep + ".manifest")) {
-                    deleteTree(p);
+                    FileTrees.delete(p);
                 }
             }
         }
@@ -430,29 +435,6 @@ public final class TreeSync {
                 }
             }
         }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            Files.delete(root);
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static void chmod(Path p, Set<PosixFilePermission> perms) throws IOException {
