@@ -1,0 +1,211 @@
+package ca.crim.pavics.jupyter.env.fetch;
+
+import ca.crim.pavics.jupyter.env.lock.CondaPackage;
+import ca.crim.pavics.jupyter.env.lock.LockedPackage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A persistent download cache of package files, keyed by their hash: a file is downloaded once (http, https or
+ * file URLs; relative URLs against the lock's folder), checked against the lock's sha256 (else md5) before it
+ * enters the cache, and reused by every later build. Downloads run in parallel with a progress line per file.
+ */
+public final class PackageCache {
+    private static final Logger LOG = LoggerFactory.getLogger(PackageCache.class);
+
+    private final Path dir;
+    private final Path lockDir;
+    private final int parallelism;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    public PackageCache(Path dir, Path lockDir, int parallelism) {
+        this.dir = dir;
+        this.lockDir = lockDir;
+        this.parallelism = Math.max(1, parallelism);
+    }
+
+    /** The default cache folder: {@code $XDG_CACHE_HOME/pavics-jupyter/packages} or {@code ~/.cache/...}. */
+    public static Path defaultDir(Map<String, String> env) {
+        String xdg = env.get("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("pavics-jupyter").resolve("packages");
+    }
+
+    /** Every package's file in the cache, downloading the missing ones; same order as the input. */
+    public Map<LockedPackage, Path> fetch(List<? extends LockedPackage> packages) throws FetchException {
+        Map<LockedPackage, Path> result = new LinkedHashMap<>();
+        List<LockedPackage> missing = new ArrayList<>();
+        for (LockedPackage p : packages) {
+            Path cached = cachedPath(p);
+            result.put(p, cached);
+            if (!Files.isRegularFile(cached)) {
+                missing.add(p);
+            }
+        }
+        if (missing.isEmpty()) {
+            return result;
+        }
+        long start = System.nanoTime();
+        AtomicInteger done = new AtomicInteger();
+        AtomicLong bytes = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, missing.size()), r -> {
+            Thread t = new Thread(r, "package-download");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (LockedPackage p : missing) {
+                futures.add(pool.submit(() -> {
+                    long size = download(p, result.get(p));
+                    bytes.addAndGet(size);
+                    LOG.info("[{}/{}] downloaded {} ({})", done.incrementAndGet(), missing.size(), fileName(p),
+                            human(size));
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    futures.forEach(other -> other.cancel(true));
+                    if (e.getCause() instanceof FetchException fe) {
+                        throw fe;
+                    }
+                    throw new FetchException(String.valueOf(e.getCause().getMessage()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new FetchException("interrupted while downloading packages");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        LOG.info("downloaded {} packages, {} in {} s", missing.size(), human(bytes.get()),
+                String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        return result;
+    }
+
+    private Path cachedPath(LockedPackage p) {
+        String key = p.sha256().map(h -> "sha256-" + h.toLowerCase())
+                .or(() -> md5(p).map(h -> "md5-" + h.toLowerCase()))
+                .orElse("url-" + hex(digest("SHA-256").digest(p.url().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        return dir.resolve(key.substring(0, Math.min(key.length(), 80))).resolve(fileName(p));
+    }
+
+    private static Optional<String> md5(LockedPackage p) {
+        return p instanceof CondaPackage c ? c.md5() : Optional.empty();
+    }
+
+    private static String fileName(LockedPackage p) {
+        String url = p.url();
+        int hash = url.indexOf('#');
+        String clean = hash < 0 ? url : url.substring(0, hash);
+        return clean.substring(clean.lastIndexOf('/') + 1);
+    }
+
+    private long download(LockedPackage p, Path target) throws FetchException {
+        String url = p.url().contains("#") ? p.url().substring(0, p.url().indexOf('#')) : p.url();
+        boolean sha = p.sha256().isPresent();
+        MessageDigest digest = digest(sha ? "SHA-256" : "MD5");
+        Optional<String> expected = sha ? p.sha256() : md5(p);
+        try {
+            Files.createDirectories(target.getParent());
+            Path partial = Files.createTempFile(target.getParent(), ".download-", ".partial");
+            try {
+                try (InputStream in = new DigestInputStream(open(url), digest)) {
+                    Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                }
+                String actual = hex(digest.digest());
+                if (expected.isPresent() && !expected.get().equalsIgnoreCase(actual)) {
+                    throw new FetchException("hash mismatch for " + url + ": the lock says " + (sha ? "sha256 " : "md5 ")
+                            + expected.get() + ", the download has " + actual);
+                }
+                long size = Files.size(partial);
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return size;
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        } catch (IOException e) {
+            throw new FetchException("cannot download " + url + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+    }
+
+    private InputStream open(String url) throws IOException, FetchException {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new FetchException("not a URL in the lock: " + url);
+        }
+        if (uri.getScheme() == null) {
+            return Files.newInputStream(lockDir.resolve(url));
+        }
+        switch (uri.getScheme()) {
+            case "file":
+                return Files.newInputStream(Path.of(uri));
+            case "http":
+            case "https":
+                try {
+                    HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).GET()
+                            .timeout(Duration.ofMinutes(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                    if (response.statusCode() != 200) {
+                        response.body().close();
+                        throw new FetchException("cannot download " + url + ": HTTP " + response.statusCode());
+                    }
+                    return response.body();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            default:
+                throw new FetchException("unsupported URL scheme in the lock: " + url);
+        }
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024 * 1024) {
+            return String.format("%.1f kB", bytes / 1024.0);
+        }
+        return String.format("%.1f MB", bytes / 1024.0 / 1024.0);
+    }
+
+    private static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,10 @@
+package ca.crim.pavics.jupyter.env.plan;
+
+/** A base environment snapshot that cannot be used; one line naming the file. */
+public final class SnapshotException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public SnapshotException(String message) {
+        super(message);
+    }
+}
