@@ -13,6 +13,11 @@ public final class Digests {
         return "sha256:" + HexFormat.of().formatHex(sha256Digest().digest(content));
     }
 
+    /** Lower-case hex SHA-256, without the algorithm prefix. */
+    public static String sha256Hex(byte[] content) {
+        return HexFormat.of().formatHex(sha256Digest().digest(content));
+    }
+
     public static MessageDigest sha256Digest() {
         try {
             return MessageDigest.getInstance("SHA-256");

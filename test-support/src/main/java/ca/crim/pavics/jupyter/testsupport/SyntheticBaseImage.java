@@ -18,6 +18,21 @@ public final class SyntheticBaseImage {
     public static final String PATH_ENV = "PATH=/opt/conda/envs/birdy/bin:/opt/conda/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     public static final List<String> CMD = List.of("conda", "run", "-n", "birdy", "/usr/local/bin/start-notebook.sh");
     public static final String PYTHON_RECORD = "python-3.11.9-h932a869_0_cpython.json";
+    /** A conda package installed in the base ({@code lib/basepkg/old_only.txt}, {@code lib/basepkg/common.txt}). */
+    public static final String BASEPKG_RECORD = "basepkg-1.0-0.json";
+    public static final String BASEPKG_SHA256 = "1111111111111111111111111111111111111111111111111111111111111111";
+
+    /** The snapshot of the base environment (format read by env-installer's BaseSnapshot). */
+    public static String snapshotJson() {
+        return "{\"prefix\": \"/opt/conda/envs/birdy\",\n"
+                + " \"history\": \"==> 2024-01-01 00:00:00 <==\\n# synthetic base\\n\",\n"
+                + " \"conda\": [\n"
+                + "  {\"name\": \"python\", \"version\": \"3.11.9\", \"build\": \"h932a869_0_cpython\", \"files\": []},\n"
+                + "  {\"name\": \"basepkg\", \"version\": \"1.0\", \"build\": \"0\", \"sha256\": \"" + BASEPKG_SHA256 + "\",\n"
+                + "   \"files\": [\"lib/basepkg/old_only.txt\", \"lib/basepkg/common.txt\"]}\n"
+                + " ],\n"
+                + " \"pip\": []}\n";
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,7 +70,13 @@ public final class SyntheticBaseImage {
                 .dir("opt/conda/envs/birdy/conda-meta", 0777, 0, 0)
                 .file("opt/conda/envs/birdy/conda-meta/history", "==> 2024-01-01 00:00:00 <==\n# synthetic base\n", 0666)
                 .file("opt/conda/envs/birdy/conda-meta/" + PYTHON_RECORD,
-                        "{\"name\": \"python\", \"version\": \"3.11.9\", \"build\": \"h932a869_0_cpython\", \"files\": []}\n", 0666);
+                        "{\"name\": \"python\", \"version\": \"3.11.9\", \"build\": \"h932a869_0_cpython\", \"files\": []}\n", 0666)
+                .file("opt/conda/envs/birdy/conda-meta/" + BASEPKG_RECORD,
+                        "{\"name\": \"basepkg\", \"version\": \"1.0\", \"build\": \"0\"}\n", 0666)
+                .dir("opt/conda/envs/birdy/lib", 0777, 0, 0)
+                .dir("opt/conda/envs/birdy/lib/basepkg", 0777, 0, 0)
+                .file("opt/conda/envs/birdy/lib/basepkg/old_only.txt", "old only\n", 0666)
+                .file("opt/conda/envs/birdy/lib/basepkg/common.txt", "common, old version\n", 0666);
         for (String applet : List.of("sh", "cat", "ls", "id", "echo", "test", "env")) {
             rootfs.symlink("bin/" + applet, "busybox");
         }

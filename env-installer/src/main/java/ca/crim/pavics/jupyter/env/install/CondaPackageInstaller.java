@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Installs one conda package into layer entries, the way conda, mamba and rattler lay it out: prefix
@@ -37,6 +34,7 @@ public final class CondaPackageInstaller {
     /** Files larger than this without a placeholder are spooled to disk instead of held in memory. */
     static final long SPOOL_THRESHOLD = 16L << 20;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CondaPackageInstaller.class);
 
     private final InstallTarget target;
 
@@ -80,6 +78,11 @@ public final class CondaPackageInstaller {
                         data.put("path_type", "directory");
                     }
                     case SYMLINK -> {
+                        if (entry.linkTarget().isEmpty()) {
+                            // no system can create a link to "": some packages carry one (a broken build); leave it out
+                            LOG.warn("{}: symbolic link {} has an empty target; not installed", id, entry.path());
+                            return;
+                        }
                         entries.put(imagePath, LayerEntry.symlink(imagePath, entry.linkTarget()));
                         data.put("path_type", "softlink");
                         declaredSha(declaredEntry, data);
@@ -122,7 +125,7 @@ public final class CondaPackageInstaller {
             pathsData.put(rel, data);
             bytes[0] += script.length;
         }
-        addParentDirectories(entries);
+        LayerEntry.addParentDirectories(entries, target.layerPrefix());
         List<LayerEntry> sorted = new ArrayList<>(entries.values());
         sorted.sort(Comparator.comparing(LayerEntry::path));
         List<String> files = pathsData.entrySet().stream()
@@ -197,25 +200,6 @@ public final class CondaPackageInstaller {
         return p;
     }
 
-    /** Folders inside the prefix that the package's files need, world-writable as with conda's umask 0000. */
-    private void addParentDirectories(Map<String, LayerEntry> entries) {
-        String lp = target.layerPrefix();
-        Set<String> dirs = new TreeSet<>();
-        for (String path : entries.keySet()) {
-            int slash = path.lastIndexOf('/');
-            while (slash > lp.length()) {
-                String dir = path.substring(0, slash);
-                if (!dirs.add(dir)) {
-                    break;
-                }
-                slash = dir.lastIndexOf('/');
-            }
-        }
-        for (String dir : dirs) {
-            entries.putIfAbsent(dir, LayerEntry.directory(dir, 0777));
-        }
-    }
-
     private byte[] record(CondaPackage locked, CondaPackageContents contents, List<String> files,
             java.util.Collection<ObjectNode> pathsData) {
         JsonNode index = contents.index();
@@ -287,12 +271,8 @@ public final class CondaPackageInstaller {
         return cut < 0 ? url.substring(0, Math.max(0, url.lastIndexOf('/'))) : url.substring(0, cut);
     }
 
-    public static String sha256(byte[] data) {
-        try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    static String sha256(byte[] data) {
+        return ca.crim.pavics.jupyter.registry.Digests.sha256Hex(data);
     }
 
     /** Carries an install error out of the payload visitor. */

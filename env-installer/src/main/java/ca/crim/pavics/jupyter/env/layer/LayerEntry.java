@@ -52,6 +52,25 @@ public record LayerEntry(String path, Type type, int mode, String linkTarget, by
         return file(slash < 0 ? name : hiddenPath.substring(0, slash + 1) + name, 0644, new byte[0]);
     }
 
+    /**
+     * Adds folder entries (mode 0777, as conda's umask 0000 install makes them) for every parent of the entries
+     * below {@code layerPrefix}, so new folders stay writable for users who add packages later.
+     */
+    public static void addParentDirectories(java.util.Map<String, LayerEntry> entries, String layerPrefix) {
+        java.util.TreeSet<String> dirs = new java.util.TreeSet<>();
+        for (String path : entries.keySet()) {
+            int slash = path.lastIndexOf('/');
+            while (slash > layerPrefix.length()) {
+                String dir = path.substring(0, slash);
+                if (!dirs.add(dir)) {
+                    break;
+                }
+                slash = dir.lastIndexOf('/');
+            }
+        }
+        dirs.forEach(d -> entries.putIfAbsent(d, directory(d, 0777)));
+    }
+
     public InputStream open() throws IOException {
         return data != null ? new java.io.ByteArrayInputStream(data) : Files.newInputStream(spooled);
     }

@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
@@ -158,29 +157,13 @@ public final class WheelInstaller {
             entries.put(lp + "/" + infoRel + "/RECORD", LayerEntry.file(lp + "/" + infoRel + "/RECORD", 0666, recordBytes));
             List<String> files = new ArrayList<>(written.keySet());
             files.add(infoRel + "/RECORD");
-            addParentDirectories(entries);
+            LayerEntry.addParentDirectories(entries, target.layerPrefix());
             List<LayerEntry> sorted = new ArrayList<>(entries.values());
             sorted.sort(Comparator.comparing(LayerEntry::path));
             return new InstalledPackage(locked.name(), sorted, files, "", new byte[0], bytes);
         } catch (IOException e) {
             throw new InstallException(what + ": corrupt or unreadable wheel: " + String.valueOf(e.getMessage()).replace('\n', ' '), e);
         }
-    }
-
-    private void addParentDirectories(Map<String, LayerEntry> entries) {
-        String lp = target.layerPrefix();
-        TreeSet<String> dirs = new TreeSet<>();
-        for (String path : entries.keySet()) {
-            int slash = path.lastIndexOf('/');
-            while (slash > lp.length()) {
-                String dir = path.substring(0, slash);
-                if (!dirs.add(dir)) {
-                    break;
-                }
-                slash = dir.lastIndexOf('/');
-            }
-        }
-        dirs.forEach(d -> entries.putIfAbsent(d, LayerEntry.directory(d, 0777)));
     }
 
     private byte[] pythonShebang(byte[] data) {

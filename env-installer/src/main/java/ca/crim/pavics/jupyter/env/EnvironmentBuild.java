@@ -1,0 +1,199 @@
+package ca.crim.pavics.jupyter.env;
+
+import ca.crim.pavics.jupyter.env.fetch.FetchException;
+import ca.crim.pavics.jupyter.env.fetch.PackageCache;
+import ca.crim.pavics.jupyter.env.image.DockerSaveTar;
+import ca.crim.pavics.jupyter.env.image.EnvironmentLayers;
+import ca.crim.pavics.jupyter.env.image.ImageComposer;
+import ca.crim.pavics.jupyter.env.image.RegistryPush;
+import ca.crim.pavics.jupyter.env.install.InstallTarget;
+import ca.crim.pavics.jupyter.env.lock.CondaPackage;
+import ca.crim.pavics.jupyter.env.lock.LockChecks;
+import ca.crim.pavics.jupyter.env.lock.LockException;
+import ca.crim.pavics.jupyter.env.lock.LockFile;
+import ca.crim.pavics.jupyter.env.lock.LockFileReader;
+import ca.crim.pavics.jupyter.env.lock.LockedPackage;
+import ca.crim.pavics.jupyter.env.plan.BaseSnapshot;
+import ca.crim.pavics.jupyter.env.plan.InstallPlan;
+import ca.crim.pavics.jupyter.env.plan.SnapshotException;
+import ca.crim.pavics.jupyter.registry.ImageReference;
+import ca.crim.pavics.jupyter.registry.RegistryClient;
+import ca.crim.pavics.jupyter.spec.EnvironmentFile;
+import ca.crim.pavics.jupyter.spec.EnvironmentFileParser;
+import ca.crim.pavics.jupyter.spec.PipRequirement;
+import ca.crim.pavics.jupyter.spec.SpecException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the environment image of an image module: checks the lock against {@code environment.yml}, plans the
+ * install over the base snapshot, downloads, installs into layers and publishes base + layers as an image, either
+ * pushed to a registry repository or written as a docker-save tar. The image is keyed by a hash of the lock, the
+ * snapshot, the base image's digest and the installer's settings: when the target already holds that key, nothing
+ * is downloaded, installed or pushed.
+ */
+public final class EnvironmentBuild {
+    /** Bumped whenever the installer's output for the same inputs changes. */
+    public static final String INSTALLER_VERSION = "1";
+    public static final String PLATFORM = "linux-64";
+    public static final String LABEL_ENVIRONMENT = "ca.crim.pavics.jupyter.environment";
+    public static final String LABEL_PACKAGES = "ca.crim.pavics.jupyter.packages";
+    private static final Logger LOG = LoggerFactory.getLogger(EnvironmentBuild.class);
+
+    /**
+     * @param targetRepository registry repository to push the environment image to ({@code host/ns/name}); empty to
+     *     write a docker-save tar in {@code workDir}
+     */
+    public record Request(Path lockFile, Path environmentFile, Path snapshotFile, String baseImage,
+            Optional<String> targetRepository, Path workDir, Path cacheDir, boolean insecureRegistries,
+            boolean allowLinkScripts, int gzipLevel, int parallelism, Optional<JsonNode> dockerConfig) {
+    }
+
+    /**
+     * @param fromImage what the final image builds FROM: {@code host/repo@sha256:...} or {@code tar:///path}
+     * @param reused true when the environment image of this key already existed
+     */
+    public record Result(String fromImage, String key, boolean reused, String summary) {
+    }
+
+    public Result build(Request request) throws EnvironmentException {
+        try {
+            return run(request);
+        } catch (LockException | SnapshotException | FetchException | SpecException e) {
+            throw new EnvironmentException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new EnvironmentException(String.valueOf(e.getMessage()).replace('\n', ' '), e);
+        }
+    }
+
+    private Result run(Request r) throws EnvironmentException, LockException, SnapshotException, FetchException,
+            SpecException, IOException {
+        String lockText;
+        try {
+            lockText = Files.readString(r.lockFile(), StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new EnvironmentException(r.lockFile() + " not found: an image module needs a lock of its environment.yml for "
+                    + PLATFORM + " (make it with the lock generator; -Dimage.env.skip=true builds an image WITHOUT its packages,"
+                    + " labelled so)");
+        }
+        LockFile lock = new LockFileReader().read(r.lockFile(), PLATFORM);
+        byte[] envBytes = Files.readAllBytes(r.environmentFile());
+        EnvironmentFile env = new EnvironmentFileParser(null).parse(r.environmentFile());
+        BaseSnapshot base = BaseSnapshot.read(r.snapshotFile());
+        Map<String, String> baseVersions = new HashMap<>();
+        base.conda().forEach(c -> baseVersions.put(c.name(), c.version()));
+        LockChecks.check(r.lockFile(), lockText, r.environmentFile(), envBytes, env, lock, baseVersions);
+
+        ImageReference baseRef = reference(r.baseImage(), "base image");
+        RegistryClient baseClient = new RegistryClient(baseRef, r.insecureRegistries(), r.dockerConfig())
+                .withInsecureHint("-Djib.allowInsecureRegistries=true");
+        RegistryClient.Manifest baseManifest = baseClient.manifest(baseRef.digest().isEmpty() ? baseRef.tag() : baseRef.digest());
+        String key = LockChecks.sha256(String.join("\n", INSTALLER_VERSION, LockChecks.sha256(lockText.getBytes(StandardCharsets.UTF_8)),
+                LockChecks.sha256(Files.readAllBytes(r.snapshotFile())), baseManifest.digest(), String.valueOf(r.gzipLevel()),
+                String.valueOf(r.allowLinkScripts())).getBytes(StandardCharsets.UTF_8));
+        String tag = "env-" + key.substring(0, 32);
+        Path keyDir = r.workDir().resolve(key.substring(0, 32));
+
+        Optional<RegistryClient> target = Optional.empty();
+        if (r.targetRepository().isPresent()) {
+            ImageReference targetRef = reference(r.targetRepository().get() + ":" + tag, "environment image");
+            RegistryClient client = new RegistryClient(targetRef, r.insecureRegistries(), r.dockerConfig())
+                    .withInsecureHint("-Djib.allowInsecureRegistries=true");
+            if (targetRef.registry().equals(baseRef.registry())) {
+                client.alsoPullFrom(baseRef.repository());
+            }
+            Optional<RegistryClient.Manifest> existing = client.rawManifest(tag);
+            if (existing.isPresent()) {
+                String from = r.targetRepository().get() + "@" + existing.get().digest();
+                LOG.info("environment image unchanged (lock, snapshot and base as before): {}", from);
+                return new Result(from, key, true, "unchanged");
+            }
+            target = Optional.of(client);
+        } else {
+            Path tar = keyDir.resolve("environment-image.tar");
+            if (Files.isRegularFile(tar)) {
+                LOG.info("environment image unchanged (lock, snapshot and base as before): {}", tar);
+                return new Result("tar://" + tar.toAbsolutePath(), key, true, "unchanged");
+            }
+        }
+
+        InstallTarget installTarget = installTarget(r, lock, base, keyDir);
+        InstallPlan plan = InstallPlan.of(lock, base);
+        List<LockedPackage> needed = new ArrayList<>();
+        plan.conda().forEach(s -> needed.add(s.locked()));
+        plan.wheels().forEach(s -> needed.add(s.locked()));
+        Map<LockedPackage, Path> files = new PackageCache(r.cacheDir(), r.lockFile().toAbsolutePath().getParent(),
+                Math.max(4, r.parallelism() * 2)).fetch(needed);
+        Map<String, String> directUrls = new LinkedHashMap<>();
+        for (PipRequirement req : env.pip()) {
+            if (req.isDirectReference()) {
+                directUrls.put(req.normalizedName(), req.url());
+            }
+        }
+        String lockSha = LockChecks.sha256(lockText.getBytes(StandardCharsets.UTF_8));
+        EnvironmentLayers layers = new EnvironmentInstaller(installTarget, r.gzipLevel(), r.parallelism())
+                .install(plan, base, files, directUrls, lockSha, keyDir.resolve("layers"));
+        ca.crim.pavics.jupyter.image.FileTrees.delete(installTarget.spoolDir());
+
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL_ENVIRONMENT, "installed from " + r.lockFile().getFileName() + " sha256:" + lockSha);
+        labels.put(LABEL_PACKAGES, layers.packageList());
+        byte[] baseConfig = baseClient.blob(baseManifest.json().path("config").path("digest").asText());
+        ImageComposer.Composed image = ImageComposer.compose(baseConfig, baseManifest.bytes(), baseManifest.mediaType(),
+                layers.layers(), layers.descriptions(), labels);
+        long layerBytes = layers.layers().stream().mapToLong(l -> l.size()).sum();
+        String summary = layers.summary() + "; " + layers.layers().size() + " layers, "
+                + String.format("%.1f MB", layerBytes / 1024.0 / 1024.0) + " compressed";
+        if (target.isPresent()) {
+            RegistryPush.Stats stats = RegistryPush.push(baseClient, target.get(), image, layers.layers(), tag);
+            String from = r.targetRepository().get() + "@" + image.manifestDigest();
+            LOG.info("environment image {}: {}; pushed {} layers ({} base layers mounted, {} copied, {} already there)",
+                    from, summary, stats.uploaded(), stats.mounted(), stats.copied(), stats.skipped());
+            return new Result(from, key, false, summary);
+        }
+        Path tar = keyDir.resolve("environment-image.tar");
+        DockerSaveTar.write(tar, "environment:" + tag, baseClient, image, layers.layers());
+        LOG.info("environment image {}: {}", tar, summary);
+        return new Result("tar://" + tar.toAbsolutePath(), key, false, summary);
+    }
+
+    private static InstallTarget installTarget(Request r, LockFile lock, BaseSnapshot base, Path keyDir)
+            throws EnvironmentException {
+        Optional<String> lockPython = lock.conda().stream().filter(p -> p.name().equals("python"))
+                .map(CondaPackage::version).map(BaseSnapshot::majorMinor).findFirst();
+        Optional<String> basePython = base.pythonVersion();
+        if (lockPython.isPresent() && basePython.isPresent() && !lockPython.get().equals(basePython.get())) {
+            throw new EnvironmentException(r.lockFile() + ": python " + lockPython.get() + " differs from the base's python "
+                    + basePython.get() + " (" + r.snapshotFile().getFileName() + "); changing python's major.minor over a"
+                    + " base is not supported: keep python " + basePython.get() + " in environment.yml");
+        }
+        String python = lockPython.or(() -> basePython).orElseThrow(() -> new EnvironmentException(r.snapshotFile()
+                + ": the base environment has no python record and the lock has no python"));
+        String sitePackages = base.conda("python").flatMap(BaseSnapshot.BaseConda::sitePackagesPath)
+                .orElse(InstallTarget.defaultSitePackages(python));
+        return new InstallTarget(base.prefix(), python, sitePackages, r.allowLinkScripts(), keyDir.resolve("spool"));
+    }
+
+    private static ImageReference reference(String ref, String what) throws EnvironmentException {
+        if (ref.startsWith("tar://") || ref.startsWith("docker://")) {
+            throw new EnvironmentException("the " + what + " " + ref + " is not in a registry: building the environment"
+                    + " layers needs the base image from a registry (-Dbase.image=HOST/REPO:TAG)");
+        }
+        try {
+            return ImageReference.parse(ref);
+        } catch (IllegalArgumentException e) {
+            throw new EnvironmentException("invalid " + what + " reference " + ref + ": " + e.getMessage());
+        }
+    }
+}

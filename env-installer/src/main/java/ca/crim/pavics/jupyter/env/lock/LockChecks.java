@@ -1,0 +1,95 @@
+package ca.crim.pavics.jupyter.env.lock;
+
+import ca.crim.pavics.jupyter.spec.CondaSpec;
+import ca.crim.pavics.jupyter.spec.EnvironmentFile;
+import ca.crim.pavics.jupyter.spec.PipRequirement;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Checks that a lock still belongs to its {@code environment.yml}: the hash recorded in the lock (a comment line
+ * {@code # environment.yml sha256: HEX}) equals the file's, every conda spec has a locked (or base) package whose
+ * version satisfies it, every pip requirement a locked wheel.
+ */
+public final class LockChecks {
+    public static final Pattern HASH_LINE = Pattern.compile("(?m)^#\\s*environment\\.yml sha256:\\s*([0-9a-fA-F]{64})\\s*$");
+
+    private LockChecks() {
+    }
+
+    /** The line to put in a lock file to record the environment file it was made from. */
+    public static String hashLine(byte[] environmentFile) {
+        return "# environment.yml sha256: " + sha256(environmentFile);
+    }
+
+    public static Optional<String> recordedHash(String lockText) {
+        Matcher m = HASH_LINE.matcher(lockText);
+        return m.find() ? Optional.of(m.group(1).toLowerCase()) : Optional.empty();
+    }
+
+    /**
+     * @param baseVersions versions of the base environment's conda packages by name (a spec may be met by the base)
+     */
+    public static void check(Path lockFile, String lockText, Path environmentFile, byte[] environmentBytes,
+            EnvironmentFile environment, LockFile lock, Map<String, String> baseVersions) throws LockException {
+        String actual = sha256(environmentBytes);
+        Optional<String> recorded = recordedHash(lockText);
+        if (recorded.isEmpty()) {
+            throw new LockException(lockFile + ": no '# environment.yml sha256: ...' line, so it cannot be checked against "
+                    + environmentFile.getFileName() + "; regenerate the lock with the lock generator");
+        }
+        if (!recorded.get().equals(actual)) {
+            throw new LockException(environmentFile + " changed since " + lockFile.getFileName()
+                    + " was made (sha256 " + actual.substring(0, 12) + " now, " + recorded.get().substring(0, 12)
+                    + " in the lock): regenerate the lock");
+        }
+        Map<String, CondaPackage> conda = lock.conda().stream()
+                .collect(Collectors.toMap(CondaPackage::name, Function.identity(), (a, b) -> a));
+        for (CondaSpec spec : environment.conda()) {
+            CondaPackage locked = conda.get(spec.name());
+            String version = locked != null ? locked.version() : baseVersions.get(spec.name());
+            if (version == null) {
+                throw new LockException(environmentFile + ":" + spec.line() + ": '" + spec.raw()
+                        + "' has no package in " + lockFile.getFileName() + ": regenerate the lock");
+            }
+            if (!CondaVersion.matches(spec.constraint(), version)) {
+                throw new LockException(environmentFile + ":" + spec.line() + ": '" + spec.raw() + "' is not met by "
+                        + spec.name() + " " + version + (locked != null ? " in " + lockFile.getFileName() : " of the base image")
+                        + ": regenerate the lock");
+            }
+        }
+        Map<String, WheelPackage> wheels = lock.wheels().stream()
+                .collect(Collectors.toMap(WheelPackage::normalizedName, Function.identity(), (a, b) -> a));
+        for (PipRequirement req : environment.pip()) {
+            WheelPackage locked = wheels.get(req.normalizedName());
+            if (locked == null || !isWheel(locked.url())) {
+                String why = req.isDirectReference() && req.url().startsWith("git+")
+                        ? "is a direct VCS reference: it must be locked to a built wheel (a .whl URL with its sha256)"
+                        : locked == null ? "has no wheel in " + lockFile.getFileName()
+                        : "is locked to " + locked.url() + ", not to a wheel (.whl)";
+                throw new LockException(environmentFile + ":" + req.line() + ": pip requirement '" + req.raw() + "' "
+                        + why + ": regenerate the lock");
+            }
+        }
+        List<WheelPackage> notWheels = lock.wheels().stream().filter(w -> !isWheel(w.url())).toList();
+        if (!notWheels.isEmpty()) {
+            throw new LockException(lockFile + ": pip package " + notWheels.get(0).name() + " is locked to "
+                    + notWheels.get(0).url() + ", not to a wheel (.whl): only wheels can be installed without Python");
+        }
+    }
+
+    static boolean isWheel(String url) {
+        String clean = url.contains("#") ? url.substring(0, url.indexOf('#')) : url;
+        return clean.endsWith(".whl");
+    }
+
+    public static String sha256(byte[] bytes) {
+        return ca.crim.pavics.jupyter.registry.Digests.sha256Hex(bytes);
+    }
+}
