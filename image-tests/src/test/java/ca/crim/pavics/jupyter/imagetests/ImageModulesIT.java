@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.crim.pavics.jupyter.testsupport.ExternalTools;
 import ca.crim.pavics.jupyter.testsupport.LocalRegistry;
+import ca.crim.pavics.jupyter.testsupport.LockedEnvironmentFixture;
 import ca.crim.pavics.jupyter.testsupport.Processes;
 import ca.crim.pavics.jupyter.testsupport.RepositoryCopy;
 import ca.crim.pavics.jupyter.testsupport.Skopeo;
+import ca.crim.pavics.jupyter.testsupport.StaticHttpServer;
 import ca.crim.pavics.jupyter.testsupport.SyntheticBaseImage;
 import ca.crim.pavics.jupyter.testsupport.Umoci;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -232,6 +234,63 @@ class ImageModulesIT {
         assertThat(entrypoint).startsWith("java").contains("ca.crim.pavics.jupyter.deploy.cli.NotebookDeployerCommand");
         assertThat(config.path("User").asText()).isEqualTo("1000:1000");
         assertThat(config.path("Labels").path("org.opencontainers.image.title").asText()).isEqualTo("crim-jupyter-notebook-deployer");
+    }
+
+    @Test
+    @Order(9)
+    void aLockedModuleIsBuiltOverItsEnvironmentImage() throws IOException {
+        Path served = Files.createDirectories(work.resolve("served"));
+        try (StaticHttpServer channel = StaticHttpServer.serve(served)) {
+            LockedEnvironmentFixture.Files_ fixture = LockedEnvironmentFixture.write(served.resolve("eo"), channel.url() + "/eo",
+                    RepositoryCopy.sourceRoot().resolve("../shared/testdata/conda-real").toAbsolutePath().normalize());
+            Path eo = repo.root().resolve("eo");
+            Files.copy(fixture.environmentFile(), eo.resolve("environment.yml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(fixture.lockFile(), eo.resolve("conda-lock.yml"));
+            Files.copy(fixture.snapshotFile(), repo.root().resolve("base-config/base-environment.json"));
+            try {
+                Processes.Result result = build("-pl", "eo", "-am", "install", "-Dimage.registry=" + registry.address(),
+                        "-Dimage.env.skip=false");
+                assertThat(result.exitCode()).as(result.output()).isZero();
+                assertThat(result.output()).contains("Environment image: " + registry.address() + "/pavics/crim-jupyter-eo-environment@sha256:");
+                String ref = "docker://" + imageRef("eo", "0.5.0-SNAPSHOT");
+                JsonNode labels = Skopeo.inspectConfig(ref).path("config").path("Labels");
+                assertThat(labels.path("ca.crim.pavics.jupyter.environment").asText()).startsWith("installed from conda-lock.yml");
+                assertThat(labels.path("ca.crim.pavics.jupyter.packages").asText()).as("inherited from the environment image")
+                        .contains("conda genlib 1.0 h0_0").contains("pip genwheel 1.0");
+                assertThat(labels.path(LABEL_NOTEBOOK_CONFIG).asText()).isNotEmpty();
+
+                Path rootfs = Umoci.unpack(ref, work, "eo-locked");
+                assertThat(rootfs.resolve("conda-lock.yml")).as("the lock beside /environment.yml").hasSameBinaryContentAs(eo.resolve("conda-lock.yml"));
+                assertThat(rootfs.resolve("environment.yml")).hasSameBinaryContentAs(eo.resolve("environment.yml"));
+                Path prefix = rootfs.resolve("opt/conda/envs/birdy");
+                assertThat(prefix.resolve("etc/genlib.conf")).content().contains("prefix=/opt/conda/envs/birdy");
+                assertThat(Files.isSymbolicLink(prefix.resolve("lib/libgen.so"))).isTrue();
+                assertThat(prefix.resolve("lib/basepkg/old_only.txt")).doesNotExist();
+                assertThat(prefix.resolve("conda-meta/genpy-1.0-pyh0_0.json")).exists();
+                assertThat(rootfs.resolve("app")).doesNotExist();
+
+                Processes.Result again = build("-pl", "eo", "-am", "install", "-Dimage.registry=" + registry.address(),
+                        "-Dimage.env.skip=false");
+                assertThat(again.exitCode()).as(again.output()).isZero();
+                assertThat(again.output()).contains("(unchanged, reused)");
+
+                Processes.Result tarball = build("-pl", "eo", "-am", "install", "-Dimage.env.skip=false");
+                assertThat(tarball.exitCode()).as(tarball.output()).isZero();
+                JsonNode tarLabels = Skopeo.inspectConfig("docker-archive:" + eo.resolve("target/jib-image.tar")).path("config").path("Labels");
+                assertThat(tarLabels.path("ca.crim.pavics.jupyter.packages").asText()).contains("conda genlib 1.0 h0_0");
+            } finally {
+                repo.git("checkout", "--", "eo/environment.yml");
+                Files.deleteIfExists(eo.resolve("conda-lock.yml"));
+                Files.deleteIfExists(repo.root().resolve("base-config/base-environment.json"));
+            }
+        }
+    }
+
+    @Test
+    @Order(9)
+    void anUnlockedModuleSaysInItsLabelThatItLacksItsPackages() throws IOException {
+        JsonNode labels = Skopeo.inspectConfig("docker://" + imageRef("nlp", version("nlp"))).path("config").path("Labels");
+        assertThat(labels.path("ca.crim.pavics.jupyter.environment").asText()).startsWith("NOT INSTALLED");
     }
 
     private static String readString(Path file) {

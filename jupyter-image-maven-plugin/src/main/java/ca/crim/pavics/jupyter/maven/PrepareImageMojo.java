@@ -13,7 +13,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Lays out the files that go to the image root ({@code /environment.yml}, {@code /notebook_config.yml}) in
+ * Lays out the files that go to the image root ({@code /environment.yml}, its lock, {@code /notebook_config.yml}) in
  * {@code target/image-root} for Jib, and sets the properties its labels use: {@code image.revision} (git
  * commit of the working tree) and {@code image.notebookConfig} (content of notebook_config.yml).
  */
@@ -34,7 +34,10 @@ public class PrepareImageMojo extends ImageModuleMojo {
             return;
         }
         try {
-            new ImageRootWriter(imageRoot.toPath()).write(List.of(environmentFile.toPath(), notebookConfig.toPath()));
+            List<java.nio.file.Path> files = new java.util.ArrayList<>(List.of(environmentFile.toPath(), notebookConfig.toPath()));
+            // the lock the environment was installed from goes beside /environment.yml
+            ca.crim.pavics.jupyter.env.lock.LockFiles.find(project.getBasedir().toPath()).ifPresent(files::add);
+            new ImageRootWriter(imageRoot.toPath()).write(files);
             String revision = SourceRevision.of(project.getBasedir().toPath()).orElse("unknown");
             project.getProperties().setProperty("image.revision", revision);
             project.getProperties().setProperty("image.notebookConfig",

@@ -1,0 +1,51 @@
+package ca.crim.pavics.jupyter.env.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.crim.pavics.jupyter.env.lock.CondaPackage;
+import ca.crim.pavics.jupyter.env.lock.CondaVersion;
+import ca.crim.pavics.jupyter.env.lock.LockFile;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class InstallPlanTest {
+    private static CondaPackage pkg(String name, String sha, String... depends) {
+        return new CondaPackage(name, "1.0", "0", "https://c/linux-64/" + name + "-1.0-0.conda", Optional.of(sha.repeat(64)),
+                Optional.empty(), List.of(depends));
+    }
+
+    @Test
+    void addsReplacesKeepsAndOrdersByDependencies() {
+        LockFile lock = new LockFile("test", "linux-64", List.of(pkg("app", "a", "lib >=1", "python"), pkg("lib", "b", "zlib"),
+                pkg("zlib", "c"), pkg("python", "d")), Optional.empty());
+        BaseSnapshot base = new BaseSnapshot("/opt/conda/envs/birdy", "", List.of(
+                new BaseSnapshot.BaseConda("python", "3.11.9", "0", Optional.of("d".repeat(64)), Optional.empty(), "", false,
+                        Optional.empty(), List.of()),
+                new BaseSnapshot.BaseConda("zlib", "0.9", "0", Optional.of("f".repeat(64)), Optional.empty(), "", false,
+                        Optional.empty(), List.of("lib/libz.so")),
+                new BaseSnapshot.BaseConda("kept", "1", "0", Optional.empty(), Optional.empty(), "", false, Optional.empty(), List.of())),
+                List.of());
+        InstallPlan plan = InstallPlan.of(lock, base);
+        assertThat(plan.unchanged()).as("python: same sha256 as the base").isEqualTo(1);
+        assertThat(plan.conda()).extracting(s -> s.locked().name()).containsExactly("zlib", "lib", "app");
+        assertThat(plan.conda().get(0).action()).isEqualTo(InstallPlan.Action.REPLACE);
+        assertThat(plan.conda().get(0).replaced().orElseThrow().files()).containsExactly("lib/libz.so");
+        assertThat(plan.conda().get(2).action()).isEqualTo(InstallPlan.Action.ADD);
+    }
+
+    @Test
+    void condaVersionConstraints() {
+        assertThat(CondaVersion.matches(">=7.1", "10.0.1")).isTrue();
+        assertThat(CondaVersion.matches(">=7.1", "7.0")).isFalse();
+        assertThat(CondaVersion.matches("==8.0.152", "8.0.152")).isTrue();
+        assertThat(CondaVersion.matches("=1.2", "1.2.5")).isTrue();
+        assertThat(CondaVersion.matches("=1.2", "1.20")).isFalse();
+        assertThat(CondaVersion.matches("<2", "1.10.3")).isTrue();
+        assertThat(CondaVersion.matches(">=1.0,<2|==3.0", "3.0")).isTrue();
+        assertThat(CondaVersion.matches("3.8.*", "3.8.10")).isTrue();
+        assertThat(CondaVersion.matches("1.0rc1", "1.0rc1")).isTrue();
+        assertThat(CondaVersion.compare("1.0rc1", "1.0")).isNegative();
+        assertThat(CondaVersion.matches("", "anything")).isTrue();
+    }
+}

@@ -1,0 +1,100 @@
+package ca.crim.pavics.jupyter.maven;
+
+import ca.crim.pavics.jupyter.env.EnvironmentBuild;
+import ca.crim.pavics.jupyter.env.EnvironmentException;
+import ca.crim.pavics.jupyter.env.fetch.PackageCache;
+import ca.crim.pavics.jupyter.env.lock.LockFiles;
+import ca.crim.pavics.jupyter.registry.RegistryClient;
+import java.io.File;
+import java.util.Optional;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Builds the module's environment image (the base + its locked conda/pip packages in our own layers) and points
+ * Jib at it: sets {@code image.fromImage} (the digest in {@code targetRepository}, or a docker-save tar when none
+ * is given) and {@code image.environment} (the label saying what was installed). With {@code image.env.skip} the
+ * image is built from the base without its packages, and the label says so.
+ */
+@Mojo(name = "environment-image", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class EnvironmentImageMojo extends ImageModuleMojo {
+    static final String NOT_INSTALLED = "NOT INSTALLED: built without the packages of environment.yml (image.env.skip)";
+
+    @Parameter(defaultValue = "${project.basedir}/environment.yml")
+    private File environmentFile;
+
+    /** The lock; default: the first of conda-lock.yml, pixi.lock, environment.lock.txt beside the pom. */
+    @Parameter(property = "image.env.lock")
+    private File lockFile;
+
+    /** Snapshot of the base image's environment (its own generator writes it into base-config). */
+    @Parameter(property = "image.env.baseSnapshot", defaultValue = "${project.parent.basedir}/base-environment.json")
+    private File baseSnapshot;
+
+    @Parameter(property = "base.image", required = true)
+    private String baseImage;
+
+    /** Registry repository for the environment image (HOST/NAMESPACE/NAME); none: a docker-save tar for Jib's tar://. */
+    @Parameter
+    private String targetRepository;
+
+    /** Build the image from the base without the environment's packages (labelled so). */
+    @Parameter(property = "image.env.skip", defaultValue = "false")
+    private boolean skipEnvironment;
+
+    /** Install packages that have pre/post-link scripts without running them. */
+    @Parameter(property = "image.env.allowLinkScripts", defaultValue = "false")
+    private boolean allowLinkScripts;
+
+    @Parameter(property = "image.env.gzipLevel", defaultValue = "6")
+    private int gzipLevel;
+
+    @Parameter(property = "image.env.cacheDir")
+    private File cacheDir;
+
+    @Parameter(property = "jib.allowInsecureRegistries", defaultValue = "false")
+    private boolean insecure;
+
+    @Parameter(property = "jib.skip", defaultValue = "false")
+    private boolean jibSkip;
+
+    @Parameter(defaultValue = "${project.build.directory}/environment-image")
+    private File workDir;
+
+    @Override
+    public void execute() throws MojoFailureException {
+        if (skipped()) {
+            return;
+        }
+        if (jibSkip) {
+            getLog().info("Skipping the environment image: jib.skip is set");
+            return;
+        }
+        if (skipEnvironment) {
+            getLog().warn("image.env.skip: the image is built from " + baseImage + " WITHOUT the packages of "
+                    + environmentFile.getName() + " (label ca.crim.pavics.jupyter.environment says so)");
+            project.getProperties().setProperty("image.fromImage", baseImage);
+            project.getProperties().setProperty("image.environment", NOT_INSTALLED);
+            return;
+        }
+        File lock = lockFile != null ? lockFile
+                : LockFiles.find(project.getBasedir().toPath()).map(java.nio.file.Path::toFile)
+                        .orElse(new File(project.getBasedir(), LockFiles.NAMES.get(0)));
+        EnvironmentBuild.Request request = new EnvironmentBuild.Request(lock.toPath(), environmentFile.toPath(),
+                baseSnapshot.toPath(), baseImage, Optional.ofNullable(targetRepository).filter(s -> !s.isBlank()),
+                workDir.toPath(), cacheDir != null ? cacheDir.toPath() : PackageCache.defaultDir(System.getenv()),
+                insecure, allowLinkScripts, gzipLevel, Runtime.getRuntime().availableProcessors(),
+                RegistryClient.dockerConfig(System.getenv()));
+        try {
+            EnvironmentBuild.Result result = new EnvironmentBuild().build(request);
+            project.getProperties().setProperty("image.fromImage", result.fromImage());
+            project.getProperties().setProperty("image.environment", "installed from " + lock.getName()
+                    + " (environment key " + result.key().substring(0, 16) + ")");
+            getLog().info("Environment image: " + result.fromImage() + (result.reused() ? " (unchanged, reused)" : " — " + result.summary()));
+        } catch (EnvironmentException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        }
+    }
+}
