@@ -65,6 +65,9 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
 
     @Override
     public void execute() throws MojoFailureException {
+        // what Jib sees when no environment image is made below
+        project.getProperties().setProperty("image.fromImage", baseImage);
+        project.getProperties().setProperty("image.environment", "not built");
         if (skipped()) {
             return;
         }
