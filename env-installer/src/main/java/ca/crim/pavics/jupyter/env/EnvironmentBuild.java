@@ -83,9 +83,10 @@ public final class EnvironmentBuild {
         try {
             lockText = Files.readString(r.lockFile(), StandardCharsets.UTF_8);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new EnvironmentException(r.lockFile() + " not found: an image module needs a lock of its environment.yml for "
-                    + PLATFORM + " (make it with the lock generator; -Dimage.env.skip=true builds an image WITHOUT its packages,"
-                    + " labelled so)");
+            throw new EnvironmentException(r.lockFile() + " not found: lock environment.yml for " + PLATFORM
+                    + " (e.g. conda-lock lock -f environment.yml -p " + PLATFORM + ", then add the line '# environment.yml sha256: '"
+                    + " followed by the output of sha256sum environment.yml); -Dimage.env.skip=true builds the image WITHOUT its"
+                    + " packages, labelled so");
         }
         LockFile lock = new LockFileReader().read(r.lockFile(), PLATFORM);
         byte[] envBytes = Files.readAllBytes(r.environmentFile());

@@ -252,6 +252,25 @@ class EnvironmentBuildIT {
                 .isEqualTo(first.fromImage().substring(first.fromImage().indexOf('@')));
     }
 
+    @Test
+    @Order(4)
+    void baseLayersAreCopiedRegistryToRegistryWhenTheTargetIsAnotherRegistry() throws Exception {
+        try (LocalRegistry other = LocalRegistry.start(work.resolve("other-registry"))) {
+            EnvironmentBuild.Request r = request(fixture, "x", "build3");
+            EnvironmentBuild.Request elsewhere = new EnvironmentBuild.Request(r.lockFile(), r.environmentFile(), r.snapshotFile(),
+                    r.baseImage(), Optional.of(other.address() + "/pavics/env-test"), r.workDir(), r.cacheDir(), true, false, 6, 2,
+                    Optional.empty());
+            EnvironmentBuild.Result copied = new EnvironmentBuild().build(elsewhere);
+            assertThat(copied.fromImage()).startsWith(other.address() + "/pavics/env-test@sha256:");
+            assertThat(copied.fromImage().substring(copied.fromImage().indexOf('@')))
+                    .isEqualTo(first.fromImage().substring(first.fromImage().indexOf('@')));
+            Path copy = Files.createDirectories(work.resolve("copy-check"));
+            Skopeo.copy("docker://" + copied.fromImage(), "oci:" + copy + ":env");
+            assertThat(Skopeo.inspect("oci:" + copy + ":env").path("Layers").size())
+                    .isEqualTo(Skopeo.inspect("docker://" + first.fromImage()).path("Layers").size());
+        }
+    }
+
     private void assertRefused(String name, Consumer<LockedEnvironmentFixture.Files_> breakIt, String... messageParts)
             throws IOException {
         LockedEnvironmentFixture.Files_ bad = LockedEnvironmentFixture.write(work.resolve("served").resolve(name),

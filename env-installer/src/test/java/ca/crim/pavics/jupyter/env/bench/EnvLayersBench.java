@@ -65,7 +65,7 @@ public final class EnvLayersBench {
             for (Path p : f.packages().values()) {
                 String file = p.toString();
                 if (file.endsWith(".conda")) {
-                    script.append("unzip -p ").append(file).append(" 'pkg-*.tar.zst' | zstd -d -q | tar -x\n");
+                    script.append("unzip -p ").append(file).append(" '*pkg-*.tar.zst' | zstd -d -q | tar -x 2>/dev/null || true\n");
                 } else if (file.endsWith(".tar.bz2")) {
                     script.append("tar -xjf ").append(file).append('\n');
                 } else {
