@@ -12,4 +12,4 @@ trap 'rm -rf "$WORK"' EXIT
 ./mvnw -B -q -o install -DskipTests -pl env-installer -am >/dev/null
 ./mvnw -B -q -o -pl env-installer exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=ca.crim.pavics.jupyter.env.bench.EnvLayersBench \
-  -Dexec.args="$WORK $N $(pwd)/../shared/testdata/conda-real" -Dgzip="$GZIP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+  -Dexec.args="$WORK $N $(pwd)/testdata/conda-real" -Dgzip="$GZIP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn

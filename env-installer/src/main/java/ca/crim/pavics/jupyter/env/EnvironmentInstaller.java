@@ -162,11 +162,7 @@ public final class EnvironmentInstaller {
                 InstalledPackage pkg = installer.install(step.locked(), contents.get(i), skip);
                 List<LayerEntry> entries = new ArrayList<>(pkg.entries());
                 if (step.replaced().isPresent()) {
-                    for (String old : step.replaced().get().files()) {
-                        if (!provided.contains(old)) {
-                            entries.add(LayerEntry.whiteout(target.layerPrefix() + "/" + old));
-                        }
-                    }
+                    entries.addAll(whiteouts(step.replaced().get().files(), provided));
                     entries.sort(Comparator.comparing(LayerEntry::path));
                 }
                 layer.add(entries);
@@ -178,6 +174,37 @@ public final class EnvironmentInstaller {
             }
             return new LayerResult(layer.finish(), "conda packages: " + String.join(", ", names), packages);
         }
+    }
+
+    /**
+     * Whiteouts for a replaced package: each old path the new packages do not provide, and the {@code __pycache__}
+     * folder beside each old {@code .py} file (bytecode of the old version that no record lists).
+     */
+    private List<LayerEntry> whiteouts(List<String> oldFiles, Set<String> provided) {
+        Set<String> hidden = new TreeSet<>();
+        for (String old : oldFiles) {
+            if (!provided.contains(old)) {
+                hidden.add(old);
+            }
+            if (old.endsWith(".py")) {
+                int slash = old.lastIndexOf('/');
+                String cache = (slash < 0 ? "" : old.substring(0, slash + 1)) + "__pycache__";
+                boolean kept = provided.stream().anyMatch(p -> p.startsWith(cache + "/"));
+                if (!kept) {
+                    hidden.add(cache);
+                }
+            }
+        }
+        // a whiteout of a folder hides everything below it: no separate whiteouts inside it
+        List<LayerEntry> out = new ArrayList<>();
+        for (String path : hidden) {
+            int cut = path.indexOf("__pycache__/");
+            if (cut >= 0 && hidden.contains(path.substring(0, cut + "__pycache__".length()))) {
+                continue;
+            }
+            out.add(LayerEntry.whiteout(target.layerPrefix() + "/" + path));
+        }
+        return out;
     }
 
     private LayerResult wheelLayer(InstallPlan plan, Map<LockedPackage, Path> files, Map<String, String> directUrls,
@@ -198,12 +225,7 @@ public final class EnvironmentInstaller {
         }
         for (InstallPlan.WheelStep step : plan.wheels()) {
             if (step.replaced().isPresent()) {
-                for (String old : step.replaced().get().files()) {
-                    if (!newFiles.contains(old)) {
-                        LayerEntry w = LayerEntry.whiteout(target.layerPrefix() + "/" + old);
-                        entries.put(w.path(), w);
-                    }
-                }
+                whiteouts(step.replaced().get().files(), newFiles).forEach(w -> entries.put(w.path(), w));
             }
         }
         LayerBlob blob = writer.write(layerDir.resolve("wheels.tar.gz"), new ArrayList<>(entries.values()));

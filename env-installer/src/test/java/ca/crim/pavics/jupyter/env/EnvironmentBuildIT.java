@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EnvironmentBuildIT {
-    private static final Path REAL = Path.of("../../shared/testdata/conda-real").toAbsolutePath().normalize();
+    private Path real;
     private static final String PREFIX = "opt/conda/envs/birdy";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,6 +60,7 @@ class EnvironmentBuildIT {
 
     @BeforeAll
     void start() throws IOException {
+        real = ca.crim.pavics.jupyter.testsupport.TestData.condaReal();
         for (String[] tool : new String[][] {{"skopeo", "skopeo"}, {"umoci", "umoci"}, {"busybox", "busybox-static"},
                 {"docker-registry", "docker-registry"}}) {
             ExternalTools.require(tool[0], tool[1]);
@@ -69,7 +70,7 @@ class EnvironmentBuildIT {
         baseImage = SyntheticBaseImage.pushTo(registry, work);
         Path served = Files.createDirectories(work.resolve("served"));
         channelServer = StaticHttpServer.serve(served);
-        fixture = LockedEnvironmentFixture.write(served.resolve("good"), channelServer.url() + "/good", REAL);
+        fixture = LockedEnvironmentFixture.write(served.resolve("good"), channelServer.url() + "/good", real);
     }
 
     @AfterAll
@@ -155,6 +156,8 @@ class EnvironmentBuildIT {
     @Order(2)
     void replacedBasePackageIsHiddenByWhiteouts() throws IOException {
         assertThat(prefix("lib/basepkg/old_only.txt")).doesNotExist();
+        assertThat(prefix("lib/basepkg/old_module.py")).doesNotExist();
+        assertThat(prefix("lib/basepkg/__pycache__")).as("orphaned bytecode of the old version hidden").doesNotExist();
         assertThat(prefix("lib/basepkg/common.txt")).hasContent("common, new version");
         assertThat(prefix("lib/basepkg/new_only.txt")).exists();
         assertThat(prefix("conda-meta/" + SyntheticBaseImage.BASEPKG_RECORD)).doesNotExist();
@@ -274,7 +277,7 @@ class EnvironmentBuildIT {
     private void assertRefused(String name, Consumer<LockedEnvironmentFixture.Files_> breakIt, String... messageParts)
             throws IOException {
         LockedEnvironmentFixture.Files_ bad = LockedEnvironmentFixture.write(work.resolve("served").resolve(name),
-                channelServer.url() + "/" + name, REAL);
+                channelServer.url() + "/" + name, real);
         breakIt.accept(bad);
         assertThatThrownBy(() -> new EnvironmentBuild().build(request(bad, "bad/" + name, "work-" + name)))
                 .isInstanceOf(EnvironmentException.class)
@@ -305,7 +308,7 @@ class EnvironmentBuildIT {
         }, "direct VCS reference", "wheel");
         assertRefused("linkscripts", f -> {
             try {
-                Path pkg = Files.copy(REAL.resolve("packages/link-scripts-0.1.0-h4616a5c_0.conda"),
+                Path pkg = Files.copy(real.resolve("packages/link-scripts-0.1.0-h4616a5c_0.conda"),
                         f.channel().resolve("linux-64/link-scripts-0.1.0-h4616a5c_0.conda"));
                 f.packages().put("link-scripts", pkg);
             } catch (IOException e) {

@@ -242,7 +242,7 @@ class ImageModulesIT {
         Path served = Files.createDirectories(work.resolve("served"));
         try (StaticHttpServer channel = StaticHttpServer.serve(served)) {
             LockedEnvironmentFixture.Files_ fixture = LockedEnvironmentFixture.write(served.resolve("eo"), channel.url() + "/eo",
-                    RepositoryCopy.sourceRoot().resolve("../shared/testdata/conda-real").toAbsolutePath().normalize());
+                    ca.crim.pavics.jupyter.testsupport.TestData.condaReal());
             Path eo = repo.root().resolve("eo");
             Files.copy(fixture.environmentFile(), eo.resolve("environment.yml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.copy(fixture.lockFile(), eo.resolve("conda-lock.yml"));

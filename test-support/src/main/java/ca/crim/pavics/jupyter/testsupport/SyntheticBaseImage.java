@@ -29,7 +29,7 @@ public final class SyntheticBaseImage {
                 + " \"conda\": [\n"
                 + "  {\"name\": \"python\", \"version\": \"3.11.9\", \"build\": \"h932a869_0_cpython\", \"files\": []},\n"
                 + "  {\"name\": \"basepkg\", \"version\": \"1.0\", \"build\": \"0\", \"sha256\": \"" + BASEPKG_SHA256 + "\",\n"
-                + "   \"files\": [\"lib/basepkg/old_only.txt\", \"lib/basepkg/common.txt\"]}\n"
+                + "   \"files\": [\"lib/basepkg/old_only.txt\", \"lib/basepkg/common.txt\", \"lib/basepkg/old_module.py\"]}\n"
                 + " ],\n"
                 + " \"pip\": []}\n";
     }
@@ -76,7 +76,10 @@ public final class SyntheticBaseImage {
                 .dir("opt/conda/envs/birdy/lib", 0777, 0, 0)
                 .dir("opt/conda/envs/birdy/lib/basepkg", 0777, 0, 0)
                 .file("opt/conda/envs/birdy/lib/basepkg/old_only.txt", "old only\n", 0666)
-                .file("opt/conda/envs/birdy/lib/basepkg/common.txt", "common, old version\n", 0666);
+                .file("opt/conda/envs/birdy/lib/basepkg/common.txt", "common, old version\n", 0666)
+                .file("opt/conda/envs/birdy/lib/basepkg/old_module.py", "x = 1\n", 0666)
+                .dir("opt/conda/envs/birdy/lib/basepkg/__pycache__", 0777, 0, 0)
+                .file("opt/conda/envs/birdy/lib/basepkg/__pycache__/old_module.cpython-311.pyc", "bytecode", 0666);
         for (String applet : List.of("sh", "cat", "ls", "id", "echo", "test", "env")) {
             rootfs.symlink("bin/" + applet, "busybox");
         }

@@ -7,23 +7,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real lock files of other projects (shared/testdata/conda-real/locks), read into one model. */
 class LockFileReaderTest {
-    private static final Path LOCKS = Path.of("../../shared/testdata/conda-real/locks");
+    private static final Path LOCKS = ca.crim.pavics.jupyter.testsupport.TestData.condaReal().resolve("locks");
     private final LockFileReader reader = new LockFileReader();
 
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void testData() {
-        Assumptions.assumeTrue(Files.isDirectory(LOCKS), "shared test data not beside the checkout");
-    }
 
     @Test
     void explicitSpec() throws Exception {

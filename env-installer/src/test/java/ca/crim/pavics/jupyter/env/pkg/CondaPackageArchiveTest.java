@@ -11,22 +11,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real packages of other projects (shared/testdata/conda-real), in both formats. */
 class CondaPackageArchiveTest {
-    private static final Path REAL = Path.of("../../shared/testdata/conda-real");
+    private static final Path REAL = ca.crim.pavics.jupyter.testsupport.TestData.condaReal();
 
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void testData() {
-        Assumptions.assumeTrue(Files.isDirectory(REAL), "shared test data not beside the checkout");
-    }
 
     private static Map<String, String> payloadHashes(Path file) throws Exception {
         Map<String, String> hashes = new TreeMap<>();

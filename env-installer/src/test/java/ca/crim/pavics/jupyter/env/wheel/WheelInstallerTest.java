@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WheelInstallerTest {
-    private static final Path REAL = Path.of("../../shared/testdata/conda-real/wheels");
     private final InstallTarget target = new InstallTarget("/opt/conda/envs/birdy", "3.11", "lib/python3.11/site-packages", false,
             Path.of("/tmp"));
 
@@ -28,7 +27,8 @@ class WheelInstallerTest {
     @Test
     void theRealRequestsWheelVerifiesAndGetsInstallerAndRecord() throws Exception {
         WheelPackage w = new WheelPackage("requests", "2.31.0", "requests-2.31.0-py3-none-any.whl", Optional.empty());
-        InstalledPackage p = new WheelInstaller(target).install(w, REAL.resolve("requests-2.31.0-py3-none-any.whl"),
+        Path real = ca.crim.pavics.jupyter.testsupport.TestData.condaReal().resolve("wheels");
+        InstalledPackage p = new WheelInstaller(target).install(w, real.resolve("requests-2.31.0-py3-none-any.whl"),
                 Optional.of("https://files.example/requests-2.31.0-py3-none-any.whl"));
         String info = "opt/conda/envs/birdy/lib/python3.11/site-packages/requests-2.31.0.dist-info/";
         assertThat(content(p, info + "INSTALLER")).isEqualTo("pavics-jupyter-env-installer\n");

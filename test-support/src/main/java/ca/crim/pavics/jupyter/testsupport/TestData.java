@@ -1,0 +1,21 @@
+package ca.crim.pavics.jupyter.testsupport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Real conda/pip artifacts of other projects ({@code testdata/conda-real} at the repository root, a copy of the
+ * shared test data with its provenance), for tests that must not rely on files we wrote ourselves.
+ */
+public final class TestData {
+    private TestData() {
+    }
+
+    public static Path condaReal() {
+        Path dir = RepositoryCopy.sourceRoot().resolve("testdata/conda-real").toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("test data missing: " + dir);
+        }
+        return dir;
+    }
+}
