@@ -183,11 +183,11 @@ public final class GitCache implements AutoCloseable {
                     if (FileMode.GITLINK.equals(mode)) {
                         warnings.add("skipped submodule " + path);
                     } else if (FileMode.SYMLINK.equals(mode)) {
-                        files.add(new SourceFile(path, SourceFile.Kind.SYMLINK, blob, 0));
+                        files.add(new SourceFile(path, SourceFile.Kind.SYMLINK, blob));
                     } else {
-                        long size = reader.getObjectSize(blob, org.eclipse.jgit.lib.Constants.OBJ_BLOB);
+                        // sizes are read only when a file has to be compared (see SourceTree.size)
                         files.add(new SourceFile(path, FileMode.EXECUTABLE_FILE.equals(mode)
-                                ? SourceFile.Kind.EXECUTABLE : SourceFile.Kind.FILE, blob, size));
+                                ? SourceFile.Kind.EXECUTABLE : SourceFile.Kind.FILE, blob));
                     }
                 }
             }

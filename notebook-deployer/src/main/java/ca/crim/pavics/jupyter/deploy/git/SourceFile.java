@@ -8,9 +8,8 @@ import org.eclipse.jgit.lib.ObjectId;
  * @param path relative path inside the source folder, '/'-separated
  * @param kind regular file, executable file or symbolic link
  * @param blob the git object holding the content (the link target for a symbolic link)
- * @param size content size in bytes
  */
-public record SourceFile(String path, Kind kind, ObjectId blob, long size) {
+public record SourceFile(String path, Kind kind, ObjectId blob) {
     public enum Kind {
         FILE, EXECUTABLE, SYMLINK
     }

@@ -16,6 +16,11 @@ public record SourceTree(Repository repository, ObjectId commit, List<SourceFile
         return repository.open(file.blob()).getBytes();
     }
 
+    /** Content size of a file (read from the object database on demand: costly for thousands of packed objects). */
+    public long size(SourceFile file) throws IOException {
+        return repository.open(file.blob()).getSize();
+    }
+
     public String shortCommit() {
         return commit.abbreviate(12).name();
     }

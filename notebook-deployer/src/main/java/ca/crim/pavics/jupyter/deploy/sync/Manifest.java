@@ -44,9 +44,24 @@ final class Manifest {
 
     /** The status of {@code file} as recorded in a manifest entry (blob left to the caller). */
     static Entry status(Path file, ObjectId blob) throws IOException {
-        Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino", LinkOption.NOFOLLOW_LINKS);
-        return new Entry(blob, (Long) a.get("size"), ((FileTime) a.get("lastModifiedTime")).toMillis(),
-                ((FileTime) a.get("ctime")).toMillis(), ((Number) a.get("ino")).longValue());
+        return stat(file, blob).entry();
+    }
+
+    /** One lstat: the manifest status plus the file's type and permission bits ({@code st_mode}). */
+    record Stat(Entry entry, int mode) {
+        boolean regularFile() {
+            return (mode & 0170000) == 0100000;
+        }
+
+        boolean ownerExecutable() {
+            return (mode & 0100) != 0;
+        }
+    }
+
+    static Stat stat(Path file, ObjectId blob) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, "unix:mode,size,lastModifiedTime,ctime,ino", LinkOption.NOFOLLOW_LINKS);
+        return new Stat(new Entry(blob, (Long) a.get("size"), ((FileTime) a.get("lastModifiedTime")).toMillis(),
+                ((FileTime) a.get("ctime")).toMillis(), ((Number) a.get("ino")).longValue()), (Integer) a.get("mode"));
     }
 
     static boolean unchanged(Entry recorded, Entry now) {

@@ -271,28 +271,24 @@ public final class TreeSync {
 
     private static boolean same(SourceTree tree, SourceFile f, Path have, Manifest.Entry recorded, Plan plan)
             throws IOException {
-        if (recorded != null && f.kind() != SourceFile.Kind.SYMLINK && Files.isRegularFile(have, LinkOption.NOFOLLOW_LINKS)) {
-            boolean exec = Files.getPosixFilePermissions(have, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);
-            if (exec == (f.kind() == SourceFile.Kind.EXECUTABLE) && Manifest.unchanged(recorded, Manifest.status(have, recorded.blob()))) {
-                return recorded.blob().equals(f.blob());
-            }
-        }
-        if (f.kind() != SourceFile.Kind.SYMLINK) {
-            plan.hashed++;
-        }
         if (f.kind() == SourceFile.Kind.SYMLINK) {
             return Files.isSymbolicLink(have)
                     && Files.readSymbolicLink(have).toString().equals(linkTarget(tree, f));
         }
-        if (!Files.isRegularFile(have, LinkOption.NOFOLLOW_LINKS) || Files.size(have) != f.size()) {
+        Manifest.Stat stat = Manifest.stat(have, f.blob());
+        if (!stat.regularFile() || stat.ownerExecutable() != (f.kind() == SourceFile.Kind.EXECUTABLE)) {
             return false;
         }
-        boolean exec = Files.getPosixFilePermissions(have, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);
-        if (exec != (f.kind() == SourceFile.Kind.EXECUTABLE)) {
+        if (recorded != null && Manifest.unchanged(recorded, stat.entry())) {
+            return recorded.blob().equals(f.blob());
+        }
+        plan.hashed++;
+        long size = stat.entry().size();
+        if (size != tree.size(f)) {
             return false;
         }
         try (InputStream in = Files.newInputStream(have, LinkOption.NOFOLLOW_LINKS)) {
-            ObjectId id = new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, f.size(), in);
+            ObjectId id = new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, size, in);
             return id.equals(f.blob());
         }
     }
