@@ -42,7 +42,8 @@ printf -- '- repo_url: %s\n  branch: main\n  source_dir: notebooks\n  dest_sub_d
 mkdir -p "$work/dest" "$work/rsync-dest"
 
 now() { date +%s.%N; }
-ours() { java -jar "$jar" --dest "$work/dest" --cache-dir "$work/cache" "$work/config.yml" > /dev/null; }
+# the launcher (bin/notebook-deployer) runs the jar with a class-data archive kept in the checkout cache
+ours() { DEPLOY_DATA_CHECKOUT_CACHE="$work/cache" NOTEBOOK_DEPLOYER_JAR="$jar" "$root/notebook-deployer/bin/notebook-deployer" --dest "$work/dest" "$work/config.yml" > /dev/null; }
 theirs_first() { git clone -q --depth 1 "$url" "$work/checkout" && rsync --recursive --delete --checksum "$work/checkout/notebooks/" "$work/rsync-dest/nb/"; }
 theirs_again() { (cd "$work/checkout" && git fetch -q --depth 1 origin main && git reset -q --hard FETCH_HEAD) && rsync --recursive --delete --checksum "$work/checkout/notebooks/" "$work/rsync-dest/nb/"; }
 measure() { local s; s=$(now); "$@"; echo "$(now) - $s" | bc -l; }
