@@ -45,6 +45,8 @@ public final class NotebookDeployer {
         }
         List<EntryReport> reports = new ArrayList<>();
         TreeSync sync = new TreeSync(dest, dryRun, owner);
+        // read the live folders while git works
+        config.entries().forEach(e -> sync.prefetch(e.destSubDir()));
         try (GitCache cache = new GitCache(cacheDir)) {
             Map<String, GitCache.Fetched> commits = new LinkedHashMap<>();
             Map<String, String> fetchErrors = new LinkedHashMap<>();

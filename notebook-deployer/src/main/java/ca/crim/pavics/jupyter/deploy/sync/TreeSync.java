@@ -63,12 +63,51 @@ public final class TreeSync {
         this.owner = owner;
     }
 
-    public SyncReport sync(SourceTree tree, String destSubDir) throws IOException, SyncException {
-        List<String> warnings = new ArrayList<>(tree.warnings());
-        Map<String, SourceFile> desired = desired(tree, warnings);
-        if (destSubDir.isEmpty()) {
-            return inPlace(tree, desired, warnings);
+    /** Where an entry's folder is and which version of it is live. */
+    private record Resolved(Path parent, String leaf, Path target, Path versions, Path current, String currentName,
+            boolean managed) {
+        Path manifest() {
+            return managed ? versions.resolve(currentName + ".manifest") : null;
         }
+    }
+
+    /** What is on disk in the live version: its files and its manifest (read before the git work when prefetched). */
+    private record Scan(Path current, Map<String, Path> existing, Map<String, Manifest.Entry> recorded) {
+    }
+
+    private final Map<String, java.util.concurrent.CompletableFuture<Scan>> prefetched = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Starts reading what an entry's live folder holds (file list and manifest) in the background, so that the disk
+     * work overlaps the git work that comes before {@link #sync}. Read only; errors are left to {@code sync}.
+     */
+    public void prefetch(String destSubDir) {
+        if (destSubDir.isEmpty() || prefetched.containsKey(destSubDir)) {
+            return;
+        }
+        prefetched.put(destSubDir, java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                Resolved r = resolve(destSubDir);
+                return scan(r);
+            } catch (IOException | SyncException | RuntimeException e) {
+                return null;
+            }
+        }, PREFETCH));
+    }
+
+    private static final java.util.concurrent.Executor PREFETCH = runnable -> {
+        Thread t = new Thread(runnable, "destination-scan");
+        t.setDaemon(true);
+        t.start();
+    };
+
+    private static Scan scan(Resolved r) throws IOException {
+        Map<String, Path> existing = r.current() == null ? Map.of() : existing(r.current(), Set.of());
+        Map<String, Manifest.Entry> recorded = r.managed() ? Manifest.load(r.manifest()) : Map.of();
+        return new Scan(r.current(), existing, recorded);
+    }
+
+    private Resolved resolve(String destSubDir) throws IOException, SyncException {
         String[] segments = destSubDir.split("/");
         Path parent = dest;
         for (int i = 0; i < segments.length - 1; i++) {
@@ -104,8 +143,35 @@ public final class TreeSync {
         } else if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             current = target;
         }
-        Map<String, Path> existing = current == null ? Map.of() : existing(current, Set.of());
-        Map<String, Manifest.Entry> recorded = managed ? Manifest.load(versions.resolve(currentName + ".manifest")) : Map.of();
+        return new Resolved(parent, leaf, target, versions, current, currentName, managed);
+    }
+
+    /** The prefetched scan when it is of the version live now, else a fresh one. */
+    private Scan scanNow(String destSubDir, Resolved r) throws IOException {
+        java.util.concurrent.CompletableFuture<Scan> pending = prefetched.remove(destSubDir);
+        Scan scan = pending == null ? null : pending.join();
+        if (scan != null && java.util.Objects.equals(scan.current(), r.current())) {
+            return scan;
+        }
+        return scan(r);
+    }
+
+    public SyncReport sync(SourceTree tree, String destSubDir) throws IOException, SyncException {
+        List<String> warnings = new ArrayList<>(tree.warnings());
+        Map<String, SourceFile> desired = desired(tree, warnings);
+        if (destSubDir.isEmpty()) {
+            return inPlace(tree, desired, warnings);
+        }
+        Resolved r = resolve(destSubDir);
+        Path parent = r.parent();
+        String leaf = r.leaf();
+        Path target = r.target();
+        Path versions = r.versions();
+        String currentName = r.currentName();
+        boolean managed = r.managed();
+        Scan scan = scanNow(destSubDir, r);
+        Map<String, Path> existing = scan.existing();
+        Map<String, Manifest.Entry> recorded = scan.recorded();
         Plan plan = plan(tree, desired, existing, recorded);
         if (!plan.changed() && managed) {
             if (plan.hashed > 0 && !dryRun) {
