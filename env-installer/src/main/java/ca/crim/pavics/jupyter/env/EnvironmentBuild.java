@@ -16,6 +16,7 @@ import ca.crim.pavics.jupyter.env.lock.LockedPackage;
 import ca.crim.pavics.jupyter.env.plan.BaseSnapshot;
 import ca.crim.pavics.jupyter.env.plan.InstallPlan;
 import ca.crim.pavics.jupyter.env.plan.SnapshotException;
+import ca.crim.pavics.jupyter.registry.Digests;
 import ca.crim.pavics.jupyter.registry.ImageReference;
 import ca.crim.pavics.jupyter.registry.RegistryClient;
 import ca.crim.pavics.jupyter.spec.EnvironmentFile;
@@ -72,8 +73,13 @@ public final class EnvironmentBuild {
             return run(request);
         } catch (LockException | SnapshotException | FetchException | SpecException e) {
             throw new EnvironmentException(e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new EnvironmentException(e.getFile() + " not found", e);
         } catch (IOException e) {
             throw new EnvironmentException(String.valueOf(e.getMessage()).replace('\n', ' '), e);
+        } catch (java.io.UncheckedIOException e) {
+            // from a blob streamed between registries
+            throw new EnvironmentException(String.valueOf(e.getCause().getMessage()).replace('\n', ' '), e);
         }
     }
 
@@ -88,10 +94,12 @@ public final class EnvironmentBuild {
                     + " followed by the output of sha256sum environment.yml); -Dimage.env.skip=true builds the image WITHOUT its"
                     + " packages, labelled so");
         }
-        LockFile lock = new LockFileReader().read(r.lockFile(), PLATFORM);
+        LockFile lock = new LockFileReader().read(r.lockFile(), lockText, PLATFORM);
+        String lockSha = Digests.sha256Hex(lockText.getBytes(StandardCharsets.UTF_8));
         byte[] envBytes = Files.readAllBytes(r.environmentFile());
         EnvironmentFile env = new EnvironmentFileParser(null).parse(r.environmentFile());
-        BaseSnapshot base = BaseSnapshot.read(r.snapshotFile());
+        byte[] snapshotBytes = BaseSnapshot.bytes(r.snapshotFile());
+        BaseSnapshot base = BaseSnapshot.parse(r.snapshotFile(), snapshotBytes);
         Map<String, String> baseVersions = new HashMap<>();
         base.conda().forEach(c -> baseVersions.put(c.name(), c.version()));
         LockChecks.check(r.lockFile(), lockText, r.environmentFile(), envBytes, env, lock, baseVersions);
@@ -100,8 +108,8 @@ public final class EnvironmentBuild {
         RegistryClient baseClient = new RegistryClient(baseRef, r.insecureRegistries(), r.dockerConfig())
                 .withInsecureHint("-Djib.allowInsecureRegistries=true");
         RegistryClient.Manifest baseManifest = baseClient.manifest(baseRef.digest().isEmpty() ? baseRef.tag() : baseRef.digest());
-        String key = LockChecks.sha256(String.join("\n", INSTALLER_VERSION, LockChecks.sha256(lockText.getBytes(StandardCharsets.UTF_8)),
-                LockChecks.sha256(Files.readAllBytes(r.snapshotFile())), baseManifest.digest(), String.valueOf(r.gzipLevel()),
+        String key = Digests.sha256Hex(String.join("\n", INSTALLER_VERSION, lockSha,
+                Digests.sha256Hex(snapshotBytes), baseManifest.digest(), String.valueOf(r.gzipLevel()),
                 String.valueOf(r.allowLinkScripts())).getBytes(StandardCharsets.UTF_8));
         String tag = "env-" + key.substring(0, 32);
         Path keyDir = r.workDir().resolve(key.substring(0, 32));
@@ -142,7 +150,6 @@ public final class EnvironmentBuild {
                 directUrls.put(req.normalizedName(), req.url());
             }
         }
-        String lockSha = LockChecks.sha256(lockText.getBytes(StandardCharsets.UTF_8));
         EnvironmentLayers layers = new EnvironmentInstaller(installTarget, r.gzipLevel(), r.parallelism())
                 .install(plan, base, files, directUrls, lockSha, keyDir.resolve("layers"));
         ca.crim.pavics.jupyter.image.FileTrees.delete(installTarget.spoolDir());

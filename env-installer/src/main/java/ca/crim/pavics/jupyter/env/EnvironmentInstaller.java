@@ -84,20 +84,22 @@ public final class EnvironmentInstaller {
             }
             List<CondaPackageContents> contents = all(pool, reads);
 
-            // 2. Who wins each path: the last package in dependency order.
+            // 2. Who wins each path: the last package in dependency order; the others skip it.
             Map<String, Integer> owner = new HashMap<>();
-            Set<String> provided = new HashSet<>();
+            List<Set<String>> skips = new ArrayList<>();
             for (int i = 0; i < contents.size(); i++) {
+                skips.add(new HashSet<>());
                 for (String path : contents.get(i).installedPaths(target)) {
                     Integer previous = owner.put(path, i);
                     if (previous != null && previous != i) {
+                        skips.get(previous).add(path);
                         LOG.warn("{} and {} both write {}; {} wins (later in dependency order)",
                                 plan.conda().get(previous).locked().name(), plan.conda().get(i).locked().name(), path,
                                 plan.conda().get(i).locked().name());
                     }
-                    provided.add(path);
                 }
             }
+            Provided provided = new Provided(owner.keySet());
 
             // 3. Conda layers, grouped by a stable hash of the package name.
             Map<Integer, List<Integer>> buckets = new TreeMap<>();
@@ -106,7 +108,7 @@ public final class EnvironmentInstaller {
             }
             List<Callable<LayerResult>> layerJobs = new ArrayList<>();
             for (Map.Entry<Integer, List<Integer>> bucket : buckets.entrySet()) {
-                layerJobs.add(() -> condaLayer(bucket.getKey(), bucket.getValue(), plan, contents, owner, provided, layerDir));
+                layerJobs.add(() -> condaLayer(bucket.getKey(), bucket.getValue(), plan, contents, skips, provided, layerDir));
             }
             boolean hasWheels = !plan.wheels().isEmpty();
             if (hasWheels) {
@@ -146,20 +148,14 @@ public final class EnvironmentInstaller {
     }
 
     private LayerResult condaLayer(int bucket, List<Integer> members, InstallPlan plan, List<CondaPackageContents> contents,
-            Map<String, Integer> owner, Set<String> provided, Path layerDir) throws IOException, InstallException {
+            List<Set<String>> skips, Provided provided, Path layerDir) throws IOException, InstallException {
         CondaPackageInstaller installer = new CondaPackageInstaller(target);
         List<InstalledPackage> packages = new ArrayList<>();
         List<String> names = new ArrayList<>();
         try (LayerWriter.Open layer = writer.open(layerDir.resolve(String.format("conda-%02d.tar.gz", bucket)))) {
             for (int i : members) {
                 InstallPlan.Step step = plan.conda().get(i);
-                Set<String> skip = new HashSet<>();
-                for (String path : contents.get(i).installedPaths(target)) {
-                    if (owner.get(path) != i) {
-                        skip.add(path);
-                    }
-                }
-                InstalledPackage pkg = installer.install(step.locked(), contents.get(i), skip);
+                InstalledPackage pkg = installer.install(step.locked(), contents.get(i), skips.get(i));
                 List<LayerEntry> entries = new ArrayList<>(pkg.entries());
                 if (step.replaced().isPresent()) {
                     entries.addAll(whiteouts(step.replaced().get().files(), provided));
@@ -180,17 +176,16 @@ public final class EnvironmentInstaller {
      * Whiteouts for a replaced package: each old path the new packages do not provide, and the {@code __pycache__}
      * folder beside each old {@code .py} file (bytecode of the old version that no record lists).
      */
-    private List<LayerEntry> whiteouts(List<String> oldFiles, Set<String> provided) {
+    private List<LayerEntry> whiteouts(List<String> oldFiles, Provided provided) {
         Set<String> hidden = new TreeSet<>();
         for (String old : oldFiles) {
-            if (!provided.contains(old)) {
+            if (!provided.paths().contains(old)) {
                 hidden.add(old);
             }
             if (old.endsWith(".py")) {
                 int slash = old.lastIndexOf('/');
                 String cache = (slash < 0 ? "" : old.substring(0, slash + 1)) + "__pycache__";
-                boolean kept = provided.stream().anyMatch(p -> p.startsWith(cache + "/"));
-                if (!kept) {
+                if (!provided.folders().contains(cache)) {
                     hidden.add(cache);
                 }
             }
@@ -205,6 +200,24 @@ public final class EnvironmentInstaller {
             out.add(LayerEntry.whiteout(target.layerPrefix() + "/" + path));
         }
         return out;
+    }
+
+    /** Paths the new packages install, and the folders holding them (looked up once per old file). */
+    private record Provided(Set<String> paths, Set<String> folders) {
+        Provided(Set<String> paths) {
+            this(paths, folders(paths));
+        }
+
+        private static Set<String> folders(Set<String> paths) {
+            Set<String> folders = new HashSet<>();
+            for (String p : paths) {
+                int slash = p.lastIndexOf('/');
+                while (slash > 0 && folders.add(p.substring(0, slash))) {
+                    slash = p.lastIndexOf('/', slash - 1);
+                }
+            }
+            return folders;
+        }
     }
 
     private LayerResult wheelLayer(InstallPlan plan, Map<LockedPackage, Path> files, Map<String, String> directUrls,
@@ -223,9 +236,10 @@ public final class EnvironmentInstaller {
             names.add(step.locked().name() + " " + step.locked().version());
             LOG.info("installed wheel {} {}", step.locked().name(), step.locked().version());
         }
+        Provided provided = new Provided(newFiles);
         for (InstallPlan.WheelStep step : plan.wheels()) {
             if (step.replaced().isPresent()) {
-                whiteouts(step.replaced().get().files(), newFiles).forEach(w -> entries.put(w.path(), w));
+                whiteouts(step.replaced().get().files(), provided).forEach(w -> entries.put(w.path(), w));
             }
         }
         LayerBlob blob = writer.write(layerDir.resolve("wheels.tar.gz"), new ArrayList<>(entries.values()));

@@ -138,14 +138,9 @@ public final class RegistryClient {
     }
 
     public byte[] blob(String digest) throws IOException {
-        HttpResponse<byte[]> response = exchange("GET", base() + "/blobs/" + digest, "*/*", null, null);
-        if (response.statusCode() / 100 == 3 && response.headers().firstValue("Location").isPresent()) {
-            URI location = URI.create(base()).resolve(response.headers().firstValue("Location").get());
-            response = send(HttpRequest.newBuilder(location).timeout(Duration.ofMinutes(30)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+        try (InputStream in = openBlob(digest)) {
+            return in.readAllBytes();
         }
-        expect(response, 200, "GET blob " + digest);
-        return response.body();
     }
 
     /** Streams a blob (following a CDN redirect); the caller closes the stream. */

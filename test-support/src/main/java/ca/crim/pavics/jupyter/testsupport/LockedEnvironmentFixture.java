@@ -5,10 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -106,8 +104,7 @@ public final class LockedEnvironmentFixture {
                     - small-python-package
                 """.formatted(baseUrl));
         Path snapshot = root.resolve("base-environment.json");
-        Files.writeString(snapshot, SyntheticBaseImage.snapshotJson().replace("\"pip\": []",
-                "\"pip\": []").replace(" ],\n", ",\n  {\"name\": \"pip\", \"version\": \"24.0\", \"build\": \"pyhd8ed1ab_0\", \"files\": []}\n ],\n"));
+        Files.writeString(snapshot, SyntheticBaseImage.snapshotJson().replace(" ],\n", ",\n  {\"name\": \"pip\", \"version\": \"24.0\", \"build\": \"pyhd8ed1ab_0\", \"files\": []}\n ],\n"));
         Path lock = root.resolve("conda-lock.yml");
         writeLock(lock, env, baseUrl, root, packages);
         return new Files_(root, channel, env, lock, snapshot, packages);
@@ -152,9 +149,5 @@ public final class LockedEnvironmentFixture {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static List<String> names(Map<String, Path> packages) {
-        return new ArrayList<>(packages.keySet());
     }
 }

@@ -28,8 +28,15 @@ public record CondaPackageContents(Path archive, JsonNode index, List<PathEntry>
             boolean noarchPython = "python".equals(index.path("noarch").asText())
                     || "python".equals(link.path("noarch").path("type").asText());
             List<String> entryPoints = new ArrayList<>();
-            link.path("noarch").path("entry_points").forEach(e -> entryPoints.add(e.asText()));
-            return new CondaPackageContents(archive, index, pkg.paths(), List.copyOf(entryPoints), noarchPython);
+            for (JsonNode e : link.path("noarch").path("entry_points")) {
+                try {
+                    EntryPointScript.parse(e.asText());
+                } catch (IllegalArgumentException bad) {
+                    throw new PackageException(archive + ": info/link.json: " + bad.getMessage());
+                }
+                entryPoints.add(e.asText());
+            }
+            return new CondaPackageContents(archive, index, pkg.paths(info), List.copyOf(entryPoints), noarchPython);
         } catch (IOException e) {
             throw new PackageException(archive + ": invalid info/index.json or info/link.json: " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import ca.crim.pavics.jupyter.env.pkg.CondaPackageArchive;
 import ca.crim.pavics.jupyter.env.pkg.PackageException;
 import ca.crim.pavics.jupyter.env.pkg.PathEntry;
 import ca.crim.pavics.jupyter.env.pkg.PayloadEntry;
+import ca.crim.pavics.jupyter.registry.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -102,9 +103,6 @@ public final class CondaPackageInstaller {
                 pathsData.put(rel, data);
             });
         } catch (PackageException e) {
-            if (e.getCause() instanceof UncheckedInstall u) {
-                throw u.cause;
-            }
             throw new InstallException(e.getMessage(), e);
         } catch (UncheckedInstall e) {
             throw e.cause;
@@ -120,7 +118,7 @@ public final class CondaPackageInstaller {
             ObjectNode data = JSON.createObjectNode();
             data.put("_path", rel);
             data.put("path_type", "unix_python_entry_point");
-            data.put("sha256", sha256(script));
+            data.put("sha256", Digests.sha256Hex(script));
             data.put("size_in_bytes", script.length);
             pathsData.put(rel, data);
             bytes[0] += script.length;
@@ -159,9 +157,9 @@ public final class CondaPackageInstaller {
             data.put("file_mode", fileMode);
             data.put("prefix_placeholder", placeholder);
             if (!data.has("sha256")) {
-                data.put("sha256", sha256(original));
+                data.put("sha256", Digests.sha256Hex(original));
             }
-            data.put("sha256_in_prefix", sha256(replaced));
+            data.put("sha256_in_prefix", Digests.sha256Hex(replaced));
             data.put("size_in_bytes", replaced.length);
             return LayerEntry.file(imagePath, mode, replaced);
         }
@@ -173,7 +171,7 @@ public final class CondaPackageInstaller {
         }
         byte[] bytes = content.readAllBytes();
         if (!data.has("sha256")) {
-            data.put("sha256", sha256(bytes));
+            data.put("sha256", Digests.sha256Hex(bytes));
         }
         data.put("size_in_bytes", bytes.length);
         return LayerEntry.file(imagePath, mode, bytes);
@@ -271,9 +269,6 @@ public final class CondaPackageInstaller {
         return cut < 0 ? url.substring(0, Math.max(0, url.lastIndexOf('/'))) : url.substring(0, cut);
     }
 
-    static String sha256(byte[] data) {
-        return ca.crim.pavics.jupyter.registry.Digests.sha256Hex(data);
-    }
 
     /** Carries an install error out of the payload visitor. */
     private static final class UncheckedInstall extends RuntimeException {

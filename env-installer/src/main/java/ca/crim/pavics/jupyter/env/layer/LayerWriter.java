@@ -1,5 +1,6 @@
 package ca.crim.pavics.jupyter.env.layer;
 
+import ca.crim.pavics.jupyter.registry.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -39,8 +39,8 @@ public final class LayerWriter {
     public final class Open implements AutoCloseable {
         private final Path file;
         private final Path partial;
-        private final MessageDigest compressedDigest = sha256();
-        private final MessageDigest tarDigest = sha256();
+        private final MessageDigest compressedDigest = Digests.sha256Digest();
+        private final MessageDigest tarDigest = Digests.sha256Digest();
         private final CountingOutputStream counted;
         private final TarArchiveOutputStream tar;
         private final Set<String> written = new HashSet<>();
@@ -141,14 +141,6 @@ public final class LayerWriter {
         try (Open open = open(file)) {
             open.add(entries);
             return open.finish();
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package ca.crim.pavics.jupyter.env.lock;
 
+import ca.crim.pavics.jupyter.registry.Digests;
 import ca.crim.pavics.jupyter.spec.CondaSpec;
 import ca.crim.pavics.jupyter.spec.EnvironmentFile;
 import ca.crim.pavics.jupyter.spec.PipRequirement;
@@ -25,7 +26,7 @@ public final class LockChecks {
 
     /** The line to put in a lock file to record the environment file it was made from. */
     public static String hashLine(byte[] environmentFile) {
-        return "# environment.yml sha256: " + sha256(environmentFile);
+        return "# environment.yml sha256: " + Digests.sha256Hex(environmentFile);
     }
 
     public static Optional<String> recordedHash(String lockText) {
@@ -38,7 +39,7 @@ public final class LockChecks {
      */
     public static void check(Path lockFile, String lockText, Path environmentFile, byte[] environmentBytes,
             EnvironmentFile environment, LockFile lock, Map<String, String> baseVersions) throws LockException {
-        String actual = sha256(environmentBytes);
+        String actual = Digests.sha256Hex(environmentBytes);
         Optional<String> recorded = recordedHash(lockText);
         if (recorded.isEmpty()) {
             throw new LockException(lockFile + ": no '# environment.yml sha256: ...' line, so it cannot be checked against "
@@ -87,9 +88,5 @@ public final class LockChecks {
     static boolean isWheel(String url) {
         String clean = url.contains("#") ? url.substring(0, url.indexOf('#')) : url;
         return clean.endsWith(".whl");
-    }
-
-    public static String sha256(byte[] bytes) {
-        return ca.crim.pavics.jupyter.registry.Digests.sha256Hex(bytes);
     }
 }

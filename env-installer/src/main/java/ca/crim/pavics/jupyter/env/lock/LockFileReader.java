@@ -34,6 +34,11 @@ public final class LockFileReader {
         } catch (IOException e) {
             throw new LockException(file + ": cannot read: " + e.getMessage());
         }
+        return read(file, text, platform);
+    }
+
+    /** Reads a lock whose text the caller already has ({@code file} names it in errors). */
+    public LockFile read(Path file, String text, String platform) throws LockException {
         try {
             if (text.lines().anyMatch(l -> l.trim().equals("@EXPLICIT"))) {
                 return explicit(text, platform);

@@ -58,7 +58,11 @@ public final class CondaPackageArchive {
 
     /** The package's file list from {@code info/paths.json}, or from {@code info/files} + {@code info/has_prefix}. */
     public List<PathEntry> paths() throws PackageException {
-        Map<String, byte[]> info = info();
+        return paths(info());
+    }
+
+    /** Like {@link #paths()}, from the {@code info/} files already read with {@link #info()}. */
+    public List<PathEntry> paths(Map<String, byte[]> info) throws PackageException {
         try {
             if (info.containsKey("paths.json")) {
                 JsonNode root = JSON.readTree(info.get("paths.json"));
@@ -116,8 +120,20 @@ public final class CondaPackageArchive {
             } else {
                 throw new PackageException(file + ": not a conda package (.conda or .tar.bz2)");
             }
+        } catch (VisitorFailure e) {
+            // the visitor's own (unchecked) failure, not a broken archive: the caller gets it as it was thrown
+            throw (RuntimeException) e.getCause();
         } catch (IOException | RuntimeException e) {
             throw new PackageException(file + ": corrupt or unreadable package: " + oneLine(e), e);
+        }
+    }
+
+    /** Carries an exception thrown by a {@link PayloadVisitor} past the archive's own error handling. */
+    private static final class VisitorFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        VisitorFailure(RuntimeException cause) {
+            super(cause);
         }
     }
 
@@ -167,8 +183,14 @@ public final class CondaPackageArchive {
                 PayloadEntry.Kind kind = entry.isSymbolicLink() ? PayloadEntry.Kind.SYMLINK
                         : entry.isLink() ? PayloadEntry.Kind.HARDLINK
                         : entry.isDirectory() ? PayloadEntry.Kind.DIRECTORY : PayloadEntry.Kind.FILE;
-                visitor.visit(new PayloadEntry(path, kind, entry.getMode() & 07777, entry.getSize(),
-                        entry.getLinkName() == null ? "" : entry.getLinkName()), tar);
+                PayloadEntry payload = new PayloadEntry(path, kind, entry.getMode() & 07777, entry.getSize(),
+                        entry.getLinkName() == null ? "" : entry.getLinkName());
+                try {
+                    visitor.visit(payload, tar);
+                } catch (RuntimeException e) {
+                    // an IOException here comes from reading the entry's content: a broken archive, reported below
+                    throw new VisitorFailure(e);
+                }
             }
         }
     }

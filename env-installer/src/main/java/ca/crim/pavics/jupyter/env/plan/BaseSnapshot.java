@@ -38,17 +38,34 @@ public record BaseSnapshot(String prefix, String history, List<BaseConda> conda,
     }
 
     public static BaseSnapshot read(Path file) throws SnapshotException {
-        JsonNode root;
+        return parse(file, bytes(file));
+    }
+
+    /** The snapshot file's bytes (one line naming it when it is missing). */
+    public static byte[] bytes(Path file) throws SnapshotException {
         try {
-            root = JSON.readTree(Files.readAllBytes(file));
+            return Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new SnapshotException(file + ": no snapshot of the base environment (write it with the base"
                     + " snapshot generator, or pass -Dimage.env.baseSnapshot=FILE)");
         } catch (IOException e) {
+            throw new SnapshotException(file + ": cannot read: " + oneLine(e));
+        }
+    }
+
+    /** Reads a snapshot whose bytes the caller already has ({@code file} names it in errors). */
+    public static BaseSnapshot parse(Path file, byte[] content) throws SnapshotException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(content);
+        } catch (IOException e) {
             throw new SnapshotException(file + ": not a valid base environment snapshot: " + oneLine(e));
         }
         String prefix = root.path("prefix").asText("");
-        if (!prefix.startsWith("/")) {
+        if (prefix.length() > 1 && prefix.endsWith("/")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        if (!prefix.startsWith("/") || prefix.length() < 2) {
             throw new SnapshotException(file + ": \"prefix\" must be an absolute path (e.g. /opt/conda/envs/birdy)");
         }
         List<BaseConda> conda = new ArrayList<>();

@@ -38,8 +38,7 @@ public final class EnvLayersBench {
             String base = SyntheticBaseImage.pushTo(registry, work);
             LockedEnvironmentFixture.Files_ f = LockedEnvironmentFixture.write(work.resolve("served/env"), server.url() + "/env", real);
             Random random = new Random(7);
-            StringBuilder env = new StringBuilder(Files.readString(f.environmentFile()));
-            long payload = 0;
+            long payload = 0; // the generated packages are locked, not named in environment.yml
             for (int i = 0; i < n; i++) {
                 CondaPackageBuilder b = new CondaPackageBuilder(String.format("gen%03d", i), "1.0", "h0_0");
                 // size mix: 70% small (20-300 kB), 25% medium (1-6 MB), 5% large (15-40 MB)
@@ -54,7 +53,6 @@ public final class EnvLayersBench {
                 }
                 b.writeConda(f.channel().resolve("linux-64"));
                 f.packages().put(b.fileStem().split("-")[0], f.channel().resolve("linux-64/" + b.fileStem() + ".conda"));
-                env.append(""); // the generated packages are locked, not named in environment.yml
             }
             LockedEnvironmentFixture.writeLock(f.lockFile(), f.environmentFile(), server.url() + "/env", f.root(), f.packages());
             System.out.printf("packages: %d generated + real ones, %.0f MB of generated payload%n", n, payload / 1e6);

@@ -141,7 +141,7 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
     }
 
     private NotebookConfig fromImage(TeeConsole console) throws IOException, SpecException {
-        String yaml = new ImageLabelReader(insecureRegistry, ImageLabelReader.dockerConfig(env)).label(image, LABEL)
+        String yaml = new ImageLabelReader(insecureRegistry, ca.crim.pavics.jupyter.registry.RegistryClient.dockerConfig(env)).label(image, LABEL)
                 .orElseThrow(() -> new IOException("image " + image + " has no label " + LABEL));
         console.info("config from the label " + LABEL + " of " + image);
         return new NotebookConfigParser().parse(Path.of(image + " (label " + LABEL + ")"), yaml);

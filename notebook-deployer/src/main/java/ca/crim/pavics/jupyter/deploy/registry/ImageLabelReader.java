@@ -5,7 +5,6 @@ import ca.crim.pavics.jupyter.registry.RegistryClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,11 +20,6 @@ public final class ImageLabelReader {
     public ImageLabelReader(boolean insecure, Optional<JsonNode> dockerConfig) {
         this.insecure = insecure;
         this.dockerConfig = dockerConfig;
-    }
-
-    /** The docker configuration: $DOCKER_CONFIG/config.json, else ~/.docker/config.json, if present. */
-    public static Optional<JsonNode> dockerConfig(Map<String, String> env) {
-        return RegistryClient.dockerConfig(env);
     }
 
     public Optional<String> label(String reference, String key) throws IOException {
