@@ -3,6 +3,7 @@ package ca.crim.pavics.jupyter.deploy;
 import ca.crim.pavics.jupyter.deploy.git.FetchException;
 import ca.crim.pavics.jupyter.deploy.git.GitCache;
 import ca.crim.pavics.jupyter.deploy.git.SourceTree;
+import ca.crim.pavics.jupyter.deploy.git.TransferNeeded;
 import ca.crim.pavics.jupyter.deploy.sync.SyncException;
 import ca.crim.pavics.jupyter.deploy.sync.SyncReport;
 import ca.crim.pavics.jupyter.deploy.sync.TreeSync;
@@ -29,16 +30,27 @@ public final class NotebookDeployer {
     private final boolean dryRun;
     private final Optional<TreeSync.Owner> owner;
     private final Console console;
+    private final boolean checkFirst;
 
-    public NotebookDeployer(Path dest, Path cacheDir, boolean dryRun, Optional<TreeSync.Owner> owner, Console console) {
+    /**
+     * @param checkFirst stop with {@link TransferNeeded}, before anything is fetched or written, when a repository has
+     *     new commits (see {@link GitCache#checkOnly}); else deploy as usual
+     */
+    public NotebookDeployer(Path dest, Path cacheDir, boolean dryRun, Optional<TreeSync.Owner> owner, Console console,
+            boolean checkFirst) {
         this.dest = dest;
         this.cacheDir = cacheDir;
         this.dryRun = dryRun;
         this.owner = owner;
         this.console = console;
+        this.checkFirst = checkFirst;
     }
 
-    public List<EntryReport> deploy(NotebookConfig config) throws IOException {
+    public NotebookDeployer(Path dest, Path cacheDir, boolean dryRun, Optional<TreeSync.Owner> owner, Console console) {
+        this(dest, cacheDir, dryRun, owner, console, false);
+    }
+
+    public List<EntryReport> deploy(NotebookConfig config) throws IOException, TransferNeeded {
         Map<String, Set<String>> refsByUrl = new LinkedHashMap<>();
         for (NotebookEntry e : config.entries()) {
             refsByUrl.computeIfAbsent(e.repoUrl(), k -> new LinkedHashSet<>()).add(e.branch());
@@ -47,7 +59,7 @@ public final class NotebookDeployer {
         TreeSync sync = new TreeSync(dest, dryRun, owner);
         // read the live folders while git works
         config.entries().forEach(e -> sync.prefetch(e.destSubDir()));
-        try (GitCache cache = new GitCache(cacheDir)) {
+        try (GitCache cache = checkFirst ? new GitCache(cacheDir).checkOnly() : new GitCache(cacheDir)) {
             Map<String, GitCache.Fetched> commits = new LinkedHashMap<>();
             Map<String, String> fetchErrors = new LinkedHashMap<>();
             for (Map.Entry<String, Set<String>> repo : refsByUrl.entrySet()) {
@@ -81,9 +93,9 @@ public final class NotebookDeployer {
             if (dryRun) {
                 report.changes().forEach(c -> console.info(label + ": would " + c));
             }
-            console.info(String.format("%s: %s at %s: %d added, %d updated, %d removed, %d bytes written%s", label, from,
-                    tree.shortCommit(), report.added(), report.updated(), report.removed(), report.bytesWritten(),
-                    dryRun ? " (dry run: nothing changed)" : report.changed() ? "" : " (up to date)"));
+            console.info(label + ": " + from + " at " + tree.shortCommit() + ": " + report.added() + " added, " + report.updated()
+                    + " updated, " + report.removed() + " removed, " + report.bytesWritten() + " bytes written"
+                    + (dryRun ? " (dry run: nothing changed)" : report.changed() ? "" : " (up to date)"));
             return new EntryReport(entry, Optional.of(commit.name()), Optional.of(report), Optional.empty());
         } catch (FetchException | SyncException e) {
             console.error(label + ": FAILED, old tree kept: " + e.getMessage());

@@ -5,6 +5,7 @@ import ca.crim.pavics.jupyter.deploy.EntryReport;
 import ca.crim.pavics.jupyter.deploy.NotebookDeployer;
 import ca.crim.pavics.jupyter.deploy.registry.ImageLabelReader;
 import ca.crim.pavics.jupyter.deploy.git.JGitTuning;
+import ca.crim.pavics.jupyter.deploy.git.TransferNeeded;
 import ca.crim.pavics.jupyter.deploy.sync.TreeSync;
 import ca.crim.pavics.jupyter.image.FileTrees;
 import ca.crim.pavics.jupyter.spec.NotebookConfig;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every entry deployed (or up to date)", "1:empty or invalid config (one line FILE:LINE: reason)",
             "2:destination or config missing, or invalid command line", "3:another run holds the lock of the destination",
-            "4:one or more entries failed (their old trees are kept; the others were deployed)"})
+            "4:one or more entries failed (their old trees are kept; the others were deployed)",
+            "75:only when NOTEBOOK_DEPLOYER_HANDOFF is set (bin/notebook-deployer sets it for a quick first check): "
+                + "there are new commits to fetch, nothing was done or printed; run again without it"})
 public final class NotebookDeployerCommand implements Callable<Integer> {
     public static final String LABEL = "ca.crim.pavics.jupyter.notebook-config";
 
@@ -66,10 +69,31 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
         this.env = env;
     }
 
+    /** Exit code of a run that only checked and found new commits to fetch (see NOTEBOOK_DEPLOYER_HANDOFF). */
+    static final int HAND_OFF = 75;
+
     @Override
     public Integer call() throws Exception {
         Optional<Path> logFile = Optional.ofNullable(env.get("DEPLOY_DATA_LOGFILE")).filter(s -> !s.isBlank()).map(Path::of);
         TeeConsole console = new TeeConsole(out, err, logFile);
+        boolean handOff = Optional.ofNullable(env.get("NOTEBOOK_DEPLOYER_HANDOFF")).filter(s -> !s.isBlank()).isPresent();
+        if (!handOff) {
+            return deploy(console, false);
+        }
+        // a quick first check (the launcher runs it with a start-up-friendly JIT): its lines are kept until it is
+        // known that this run does the work, and dropped when it hands off to a full run
+        console.hold();
+        try {
+            return deploy(console, true);
+        } catch (TransferNeeded e) {
+            console.discard();
+            return HAND_OFF;
+        } finally {
+            console.release();
+        }
+    }
+
+    private int deploy(TeeConsole console, boolean checkFirst) throws IOException, TransferNeeded {
         Path destination = dest != null ? dest : Optional.ofNullable(env.get("DEPLOY_DATA_JOB_NOTEBOOK_DEST_DIR"))
                 .filter(s -> !s.isBlank()).map(Path::of).orElse(null);
         if (destination == null) {
@@ -127,7 +151,8 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
             }
             Files.createDirectories(cache);
             try {
-                List<EntryReport> reports = new NotebookDeployer(destination, cache, dryRun, ownerIds, console).deploy(notebooks);
+                List<EntryReport> reports = new NotebookDeployer(destination, cache, dryRun, ownerIds, console, checkFirst)
+                        .deploy(notebooks);
                 long failed = reports.stream().filter(r -> !r.ok()).count();
                 console.info("end: " + (reports.size() - failed) + " of " + reports.size() + " entries deployed"
                         + (failed > 0 ? ", " + failed + " failed" : ""));

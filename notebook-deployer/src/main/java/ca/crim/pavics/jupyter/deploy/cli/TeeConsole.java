@@ -17,6 +17,7 @@ final class TeeConsole implements Console {
     private final PrintWriter out;
     private final PrintWriter err;
     private final Optional<Path> logFile;
+    private java.util.List<String[]> held;
 
     TeeConsole(PrintWriter out, PrintWriter err, Optional<Path> logFile) {
         this.out = out;
@@ -39,9 +40,36 @@ final class TeeConsole implements Console {
         write(err, "error: ", line);
     }
 
+    /** Keeps the lines (with their times) instead of writing them, until {@link #release} or {@link #discard}. */
+    synchronized void hold() {
+        held = new java.util.ArrayList<>();
+    }
+
+    /** Writes the held lines, and the next ones at once. */
+    synchronized void release() {
+        java.util.List<String[]> lines = held;
+        held = null;
+        if (lines != null) {
+            lines.forEach(l -> emit(l[0].equals("out") ? out : err, l[1]));
+        }
+    }
+
+    /** Drops the held lines. */
+    synchronized void discard() {
+        held = new java.util.ArrayList<>();
+    }
+
     private synchronized void write(PrintWriter terminal, String level, String line) {
         String stamped = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                 + " notebook-deployer: " + level + line;
+        if (held != null) {
+            held.add(new String[] {terminal == out ? "out" : "err", stamped});
+            return;
+        }
+        emit(terminal, stamped);
+    }
+
+    private void emit(PrintWriter terminal, String stamped) {
         terminal.println(stamped);
         terminal.flush();
         if (logFile.isPresent()) {

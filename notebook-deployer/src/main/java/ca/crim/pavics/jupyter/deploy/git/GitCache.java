@@ -37,8 +37,19 @@ public final class GitCache implements AutoCloseable {
     private final Path folder;
     private final Map<String, Git> open = new LinkedHashMap<>();
 
+    private boolean checkOnly;
+
     public GitCache(Path folder) {
         this.folder = folder;
+    }
+
+    /**
+     * From now on, a {@link #fetch} that would transfer objects throws {@link TransferNeeded} instead: for a run that
+     * only checks, quickly, whether there is anything to do.
+     */
+    public GitCache checkOnly() {
+        this.checkOnly = true;
+        return this;
     }
 
     /** The commit of each ref that could be fetched, and why each other ref could not. */
@@ -46,9 +57,9 @@ public final class GitCache implements AutoCloseable {
     }
 
     /** Fetches the {@code refs} of {@code url} in one go (a ref that does not exist does not stop the others). */
-    public Fetched fetch(String url, Collection<String> refs) throws FetchException {
+    public Fetched fetch(String url, Collection<String> refs) throws FetchException, TransferNeeded {
         Git git = repository(url);
-        Map<String, Ref> remote = lsRemote(url);
+        Map<String, Ref> remote = lsRemote(url); 
         Map<String, ObjectId> commits = new LinkedHashMap<>();
         List<RefSpec> specs = new ArrayList<>();
         List<String> commitRefs = new ArrayList<>();
@@ -67,6 +78,9 @@ public final class GitCache implements AutoCloseable {
         try {
             // refs whose remote commit the cache already has at the same name need no fetch at all
             specs.removeIf(spec -> upToDate(git.getRepository(), remote.get(spec.getSource()), spec.getDestination()));
+            if (checkOnly && (!specs.isEmpty() || commitRefs.stream().anyMatch(id -> resolveCommit(git.getRepository(), id) == null))) {
+                throw new TransferNeeded(url);
+            }
             if (!specs.isEmpty()) {
                 // first time: only the tip (depth 1); later: an ordinary fetch, which sends only what is new
                 boolean known = true;
@@ -157,11 +171,9 @@ public final class GitCache implements AutoCloseable {
         }
     }
 
-    /** The files under {@code sourceDir} ("" for the root) at {@code commit}. */
+    /** The files under {@code sourceDir} ("" for the root) at {@code commit}; the file list is read on first use. */
     public SourceTree tree(String url, ObjectId commit, String sourceDir) throws FetchException {
         Repository repo = repository(url).getRepository();
-        List<SourceFile> files = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
         try (RevWalk walk = new RevWalk(repo)) {
             RevCommit c = walk.parseCommit(commit);
             ObjectId root = c.getTree();
@@ -173,25 +185,32 @@ public final class GitCache implements AutoCloseable {
                     root = dir.getObjectId(0);
                 }
             }
-            try (org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader(); TreeWalk tw = new TreeWalk(repo, reader)) {
-                tw.addTree(root);
-                tw.setRecursive(true);
-                while (tw.next()) {
-                    FileMode mode = tw.getFileMode(0);
-                    String path = tw.getPathString();
-                    ObjectId blob = tw.getObjectId(0);
-                    if (FileMode.GITLINK.equals(mode)) {
-                        warnings.add("skipped submodule " + path);
-                    } else if (FileMode.SYMLINK.equals(mode)) {
-                        files.add(new SourceFile(path, SourceFile.Kind.SYMLINK, blob));
-                    } else {
-                        // sizes are read only when a file has to be compared (see SourceTree.size)
-                        files.add(new SourceFile(path, FileMode.EXECUTABLE_FILE.equals(mode)
-                                ? SourceFile.Kind.EXECUTABLE : SourceFile.Kind.FILE, blob));
-                    }
+            ObjectId treeId = root;
+            return new SourceTree(repo, commit, treeId, (files, warnings) -> list(url, repo, commit, treeId, files, warnings));
+        } catch (IOException e) {
+            throw new FetchException("cannot read " + url + " at " + commit.abbreviate(12).name() + ": " + oneLine(e), e);
+        }
+    }
+
+    private static void list(String url, Repository repo, ObjectId commit, ObjectId root, List<SourceFile> files,
+            List<String> warnings) throws FetchException {
+        try (org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader(); TreeWalk tw = new TreeWalk(repo, reader)) {
+            tw.addTree(root);
+            tw.setRecursive(true);
+            while (tw.next()) {
+                FileMode mode = tw.getFileMode(0);
+                String path = tw.getPathString();
+                ObjectId blob = tw.getObjectId(0);
+                if (FileMode.GITLINK.equals(mode)) {
+                    warnings.add("skipped submodule " + path);
+                } else if (FileMode.SYMLINK.equals(mode)) {
+                    files.add(new SourceFile(path, SourceFile.Kind.SYMLINK, blob));
+                } else {
+                    // sizes are read only when a file has to be compared (see SourceTree.size)
+                    files.add(new SourceFile(path, FileMode.EXECUTABLE_FILE.equals(mode)
+                            ? SourceFile.Kind.EXECUTABLE : SourceFile.Kind.FILE, blob));
                 }
             }
-            return new SourceTree(repo, commit, files, warnings);
         } catch (IOException e) {
             throw new FetchException("cannot read " + url + " at " + commit.abbreviate(12).name() + ": " + oneLine(e), e);
         }
@@ -204,18 +223,18 @@ public final class GitCache implements AutoCloseable {
         }
         Path dir = folder.resolve(name(url));
         try {
-            if (Files.isDirectory(dir.resolve("objects"))) {
-                git = Git.open(dir.toFile());
-            } else {
+            if (!Files.isDirectory(dir.resolve("objects"))) {
                 Files.createDirectories(dir);
-                git = Git.init().setBare(true).setDirectory(dir.toFile()).call();
+                Git.init().setBare(true).setDirectory(dir.toFile()).call().close();
                 Files.writeString(dir.resolve("description"), url + "\n", StandardCharsets.UTF_8);
             }
+            git = Git.wrap(new CacheRepository(dir.toFile()));
         } catch (IOException | GitAPIException e) {
             throw new FetchException("cannot use the cache " + dir + ": " + oneLine(e), e);
         }
         try {
-            // a private cache: received packs are kept as sent; only the bases JGit appends to thin packs are stored uncompressed
+            // a private cache: received packs are kept as sent; the bases appended to thin packs are stored
+            // uncompressed (see CacheRepository)
             var config = git.getRepository().getConfig();
             if (config.getInt("core", null, "compression", -1) != 0) {
                 config.setInt("core", null, "compression", 0);
@@ -250,7 +269,10 @@ public final class GitCache implements AutoCloseable {
 
     @Override
     public void close() {
-        open.values().forEach(Git::close);
+        open.values().forEach(git -> {
+            git.getRepository().close();
+            git.close();
+        });
         open.clear();
     }
 }

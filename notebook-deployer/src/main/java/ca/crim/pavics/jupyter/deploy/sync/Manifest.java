@@ -1,82 +1,192 @@
 package ca.crim.pavics.jupyter.deploy.sync;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
- * What a deployed version holds, with the file status seen after it was written — like git's index: a file
- * whose size, mtime, ctime and inode are unchanged still has the recorded content and need not be read again.
- * ctime cannot be set by users, so any edit is noticed. A missing or unreadable manifest only costs hashing.
+ * What a deployed version holds — the source tree it came from, and every folder, file and link with the status
+ * seen after it was written — like git's index: an entry whose type, size, mtime, ctime and inode are unchanged
+ * still has the recorded content and need not be read again. ctime cannot be set by users, so any edit is
+ * noticed; a folder's mtime and ctime change when an entry is added, removed or renamed in it, so a version whose
+ * every entry is unchanged holds exactly what the manifest lists. A missing, old or unreadable manifest only costs
+ * hashing.
  */
 final class Manifest {
-    record Entry(ObjectId blob, long size, long mtime, long ctime, long inode) {
+    private static final String HEADER = "notebook-deployer manifest 2";
+
+    enum Type {
+        DIR, FILE, EXEC, LINK
+    }
+
+    /** One recorded path ("" for the version's folder): {@code blob} (hex) is null for a folder; times in nanoseconds. */
+    record Entry(String path, Type type, String blob, long size, long mtime, long ctime, long inode) {
+        /** Whether this entry records the content {@code id}. */
+        boolean holds(ObjectId id) {
+            return blob != null && id.name().equals(blob);
+        }
+
+        /** Same status as {@code now}: same type, size, times and inode. */
+        boolean unchanged(Stat now) {
+            return type == now.type() && (type == Type.DIR || size == now.size()) && mtime == now.mtime() && ctime == now.ctime()
+                    && inode == now.inode();
+        }
+    }
+
+    /**
+     * A manifest: the git tree the version was made from, the warnings of that deploy, and its entries by path
+     * ("" is the version's own folder).
+     */
+    record Contents(ObjectId tree, List<String> warnings, List<Entry> entries) {
+    }
+
+    /** One lstat; {@code type} is null for what this tool never writes (devices, sockets...). */
+    record Stat(Type type, long size, long mtime, long ctime, long inode) {
+        Entry entry(String path, ObjectId blob) {
+            return new Entry(path, type, blob == null ? null : blob.name(), size, mtime, ctime, inode);
+        }
     }
 
     private Manifest() {
     }
 
-    static Map<String, Entry> load(Path file) {
-        Map<String, Entry> entries = new HashMap<>();
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return entries;
-        }
+    static Stat stat(Path file) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, "unix:mode,size,lastModifiedTime,ctime,ino", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) a.get("mode");
+        Type type = switch (mode & 0170000) {
+            case 0040000 -> Type.DIR;
+            case 0120000 -> Type.LINK;
+            case 0100000 -> (mode & 0100) != 0 ? Type.EXEC : Type.FILE;
+            default -> null;
+        };
+        return new Stat(type, (Long) a.get("size"), ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS),
+                ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS), ((Number) a.get("ino")).longValue());
+    }
+
+    /** The stat of a path, or empty when it does not exist. */
+    static Optional<Stat> statIfExists(Path file) throws IOException {
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] f = line.split("\t");
-                if (f.length == 6 && ObjectId.isId(f[1])) {
-                    entries.put(f[0], new Entry(ObjectId.fromString(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
-                            Long.parseLong(f[4]), Long.parseLong(f[5])));
+            return Optional.of(stat(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The manifest in {@code file}; empty when it is missing, of another format or damaged. */
+    static Optional<Contents> load(Path file) {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            if (!HEADER.equals(r.readLine())) {
+                return Optional.empty();
+            }
+            ObjectId tree = null;
+            List<String> warnings = new ArrayList<>();
+            List<Entry> entries = new ArrayList<>();
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                // hand-parsed: this runs on every deploy, before the JIT has warmed up
+                int a = line.indexOf('\t');
+                int b = line.indexOf('\t', a + 1);
+                String kind = line.substring(0, a);
+                if (kind.equals("tree")) {
+                    tree = ObjectId.fromString(line.substring(a + 1));
+                } else if (kind.equals("warning")) {
+                    warnings.add(unescape(line.substring(a + 1)));
+                } else {
+                    Type type = Type.valueOf(kind.toUpperCase(java.util.Locale.ROOT));
+                    String path = unescape(line.substring(a + 1, b));
+                    String blob = null;
+                    long size = 0;
+                    if (type != Type.DIR) {
+                        int c = line.indexOf('\t', b + 1);
+                        blob = line.substring(b + 1, c);
+                        b = line.indexOf('\t', c + 1);
+                        size = Long.parseLong(line, c + 1, b, 10);
+                    }
+                    int m = line.indexOf('\t', b + 1);
+                    int n = line.indexOf('\t', m + 1);
+                    entries.add(new Entry(path, type, blob, size, Long.parseLong(line, b + 1, m, 10),
+                            Long.parseLong(line, m + 1, n, 10), Long.parseLong(line, n + 1, line.length(), 10)));
                 }
             }
-        } catch (IOException | NumberFormatException e) {
-            return new HashMap<>();
-        }
-        return entries;
-    }
-
-    /** The status of {@code file} as recorded in a manifest entry (blob left to the caller). */
-    static Entry status(Path file, ObjectId blob) throws IOException {
-        return stat(file, blob).entry();
-    }
-
-    /** One lstat: the manifest status plus the file's type and permission bits ({@code st_mode}). */
-    record Stat(Entry entry, int mode) {
-        boolean regularFile() {
-            return (mode & 0170000) == 0100000;
-        }
-
-        boolean ownerExecutable() {
-            return (mode & 0100) != 0;
+            return tree == null ? Optional.empty() : Optional.of(new Contents(tree, List.copyOf(warnings), entries));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
-    static Stat stat(Path file, ObjectId blob) throws IOException {
-        Map<String, Object> a = Files.readAttributes(file, "unix:mode,size,lastModifiedTime,ctime,ino", LinkOption.NOFOLLOW_LINKS);
-        return new Stat(new Entry(blob, (Long) a.get("size"), ((FileTime) a.get("lastModifiedTime")).toMillis(),
-                ((FileTime) a.get("ctime")).toMillis(), ((Number) a.get("ino")).longValue()), (Integer) a.get("mode"));
-    }
-
-    static boolean unchanged(Entry recorded, Entry now) {
-        return recorded.size() == now.size() && recorded.mtime() == now.mtime() && recorded.ctime() == now.ctime()
-                && recorded.inode() == now.inode();
-    }
-
-    static void write(Path file, Map<String, Entry> entries) throws IOException {
+    /**
+     * Writes {@code contents} to {@code file} atomically. Entries changed in the same clock tick as the manifest
+     * itself could be edited again unnoticed (git's "racily clean" entries): they are written with an impossible
+     * mtime, so the next run reads them once more.
+     */
+    static void write(Path file, Contents contents) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        write(temp, contents, Long.MAX_VALUE);
+        long written = stat(temp).mtime();
+        boolean racy = contents.entries().stream().anyMatch(e -> Math.max(e.mtime(), e.ctime()) >= written);
+        if (racy) {
+            write(temp, contents, written);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void write(Path temp, Contents contents, long racyFrom) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-            for (Map.Entry<String, Entry> e : entries.entrySet()) {
-                Entry v = e.getValue();
-                w.write(e.getKey() + "\t" + v.blob().name() + "\t" + v.size() + "\t" + v.mtime() + "\t" + v.ctime() + "\t" + v.inode() + "\n");
+            w.write(HEADER + "\ntree\t" + contents.tree().name() + "\n");
+            for (String warning : contents.warnings()) {
+                w.write("warning\t" + escape(warning) + "\n");
+            }
+            for (Entry v : contents.entries()) {
+                long mtime = Math.max(v.mtime(), v.ctime()) >= racyFrom ? -1 : v.mtime();
+                line(w, v, escape(v.path()), mtime);
             }
         }
-        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void line(Writer w, Entry v, String path, long mtime) throws IOException {
+        if (v.type() == Type.DIR) {
+            w.write("dir\t" + path + "\t" + mtime + "\t" + v.ctime() + "\t" + v.inode() + "\n");
+        } else {
+            w.write(v.type().name().toLowerCase(java.util.Locale.ROOT) + "\t" + path + "\t" + v.blob() + "\t"
+                    + v.size() + "\t" + mtime + "\t" + v.ctime() + "\t" + v.inode() + "\n");
+        }
+    }
+
+    /** Paths may hold tabs, newlines and backslashes: escaped so each entry stays on one line. */
+    static String escape(String s) {
+        if (s.indexOf('\\') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+    }
+
+    static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                b.append(n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n);
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }

@@ -1,5 +1,6 @@
 package ca.crim.pavics.jupyter.deploy.sync;
 
+import ca.crim.pavics.jupyter.deploy.git.FetchException;
 import ca.crim.pavics.jupyter.deploy.git.SourceFile;
 import ca.crim.pavics.jupyter.deploy.git.SourceTree;
 import ca.crim.pavics.jupyter.image.FileTrees;
@@ -71,8 +72,38 @@ public final class TreeSync {
         }
     }
 
-    /** What is on disk in the live version: its files and its manifest (read before the git work when prefetched). */
-    private record Scan(Path current, Map<String, Path> existing, Map<String, Manifest.Entry> recorded) {
+    /**
+     * What is on disk in the live version (read before the git work when prefetched): its files and links, its
+     * manifest, the manifest entries whose status is unchanged, and whether all are ({@code intact}: the version
+     * holds exactly what its manifest lists, and the folders were not walked).
+     */
+    private record Scan(Path current, Optional<Manifest.Contents> manifest, Path[] paths, java.util.BitSet matched,
+            boolean intact, Map<String, Path> walked) {
+        boolean holds(ObjectId tree) {
+            return intact && manifest.get().tree().equals(tree);
+        }
+
+        /** Files and links of the live version. */
+        Map<String, Path> existing() {
+            if (!intact) {
+                return walked;
+            }
+            Map<String, Path> listed = new java.util.HashMap<>();
+            List<Manifest.Entry> entries = manifest.get().entries();
+            for (int i = 0; i < paths.length; i++) {
+                if (entries.get(i).type() != Manifest.Type.DIR) {
+                    listed.put(entries.get(i).path(), paths[i]);
+                }
+            }
+            return listed;
+        }
+
+        /** Manifest entries whose status is unchanged, by path. */
+        Map<String, Manifest.Entry> unchanged() {
+            Map<String, Manifest.Entry> found = new java.util.HashMap<>();
+            manifest.ifPresent(m -> matched.stream().forEach(i -> found.put(m.entries().get(i).path(), m.entries().get(i))));
+            return found;
+        }
     }
 
     private final Map<String, java.util.concurrent.CompletableFuture<Scan>> prefetched = new java.util.concurrent.ConcurrentHashMap<>();
@@ -102,9 +133,25 @@ public final class TreeSync {
     };
 
     private static Scan scan(Resolved r) throws IOException {
-        Map<String, Path> existing = r.current() == null ? Map.of() : existing(r.current(), Set.of());
-        Map<String, Manifest.Entry> recorded = r.managed() ? Manifest.load(r.manifest()) : Map.of();
-        return new Scan(r.current(), existing, recorded);
+        Optional<Manifest.Contents> manifest = r.managed() ? Manifest.load(r.manifest()) : Optional.empty();
+        if (manifest.isEmpty()) {
+            Map<String, Path> existing = r.current() == null ? Map.of() : existing(r.current(), Set.of());
+            return new Scan(r.current(), manifest, new Path[0], new java.util.BitSet(), false, existing);
+        }
+        // one lstat per recorded entry; the folders are listed only when something changed
+        List<Manifest.Entry> entries = manifest.get().entries();
+        Path[] paths = new Path[entries.size()];
+        java.util.BitSet matched = new java.util.BitSet(paths.length);
+        for (int i = 0; i < paths.length; i++) {
+            Manifest.Entry e = entries.get(i);
+            paths[i] = e.path().isEmpty() ? r.current() : r.current().resolve(e.path());
+            Optional<Manifest.Stat> now = Manifest.statIfExists(paths[i]);
+            if (now.isPresent() && e.unchanged(now.get())) {
+                matched.set(i);
+            }
+        }
+        boolean intact = matched.cardinality() == paths.length;
+        return new Scan(r.current(), manifest, paths, matched, intact, intact ? null : existing(r.current(), Set.of()));
     }
 
     private Resolved resolve(String destSubDir) throws IOException, SyncException {
@@ -156,11 +203,10 @@ public final class TreeSync {
         return scan(r);
     }
 
-    public SyncReport sync(SourceTree tree, String destSubDir) throws IOException, SyncException {
-        List<String> warnings = new ArrayList<>(tree.warnings());
-        Map<String, SourceFile> desired = desired(tree, warnings);
+    public SyncReport sync(SourceTree tree, String destSubDir) throws IOException, SyncException, FetchException {
         if (destSubDir.isEmpty()) {
-            return inPlace(tree, desired, warnings);
+            List<String> warnings = new ArrayList<>(tree.warnings());
+            return inPlace(tree, desired(tree, warnings), warnings);
         }
         Resolved r = resolve(destSubDir);
         Path parent = r.parent();
@@ -170,12 +216,18 @@ public final class TreeSync {
         String currentName = r.currentName();
         boolean managed = r.managed();
         Scan scan = scanNow(destSubDir, r);
+        if (managed && scan.holds(tree.treeId())) {
+            // the live version was made from this very tree and nothing in it changed since: no git walk, no reads
+            return new SyncReport(0, 0, 0, 0, List.of(), scan.manifest().get().warnings());
+        }
+        List<String> warnings = new ArrayList<>(tree.warnings());
+        Map<String, SourceFile> desired = desired(tree, warnings);
         Map<String, Path> existing = scan.existing();
-        Map<String, Manifest.Entry> recorded = scan.recorded();
-        Plan plan = plan(tree, desired, existing, recorded);
+        Plan plan = plan(tree, desired, existing, scan.unchanged());
         if (!plan.changed() && managed) {
-            if (plan.hashed > 0 && !dryRun) {
-                writeManifest(versions.resolve(currentName), desired);
+            boolean recordedTree = scan.manifest().isPresent() && scan.manifest().get().tree().equals(tree.treeId());
+            if ((plan.hashed > 0 || !recordedTree) && !dryRun) {
+                writeManifest(versions.resolve(currentName), tree, desired, warnings);
             }
             return plan.report(warnings);
         }
@@ -204,7 +256,7 @@ public final class TreeSync {
         Files.move(tmpLink, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         removeStale(versions, name);
         // after the old version is gone: unlinking it changed the ctime of the files both shared
-        writeManifest(built, desired);
+        writeManifest(built, tree, desired, warnings);
         return new SyncReport(plan.added, plan.updated, plan.removed, bytes, plan.changes, warnings);
     }
 
@@ -216,7 +268,7 @@ public final class TreeSync {
     }
 
     /** Source files to deploy; links that leave the source folder and odd paths are skipped with a warning. */
-    private static Map<String, SourceFile> desired(SourceTree tree, List<String> warnings) throws IOException {
+    private static Map<String, SourceFile> desired(SourceTree tree, List<String> warnings) throws IOException, FetchException {
         Map<String, SourceFile> files = new TreeMap<>();
         for (SourceFile f : tree.files()) {
             if (!safePath(f.path())) {
@@ -273,6 +325,7 @@ public final class TreeSync {
     /** Regular files and links under {@code root}, not following links, less the reserved names. */
     private static Map<String, Path> existing(Path root, Set<String> reservedTop) throws IOException {
         Map<String, Path> found = new TreeMap<>();
+        int prefix = root.toString().length() + 1;
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -284,7 +337,7 @@ public final class TreeSync {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                String rel = root.relativize(file).toString().replace('\\', '/');
+                String rel = file.toString().substring(prefix);
                 if (!(file.getParent().equals(root) && reservedTop.contains(file.getFileName().toString()))) {
                     found.put(rel, file);
                 }
@@ -312,14 +365,14 @@ public final class TreeSync {
     }
 
     private Plan plan(SourceTree tree, Map<String, SourceFile> desired, Map<String, Path> existing,
-            Map<String, Manifest.Entry> recorded) throws IOException {
+            Map<String, Manifest.Entry> matched) throws IOException {
         Plan plan = new Plan();
         for (SourceFile f : desired.values()) {
             Path have = existing.get(f.path());
             if (have == null) {
                 plan.added++;
                 plan.changes.add("+ " + f.path());
-            } else if (same(tree, f, have, recorded.get(f.path()), plan)) {
+            } else if (same(tree, f, have, matched.get(f.path()), plan)) {
                 plan.unchanged.add(f.path());
             } else {
                 plan.updated++;
@@ -335,21 +388,22 @@ public final class TreeSync {
         return plan;
     }
 
-    private static boolean same(SourceTree tree, SourceFile f, Path have, Manifest.Entry recorded, Plan plan)
+    /** Whether {@code have} holds {@code f}: known from the manifest when its status is unchanged, else read. */
+    private static boolean same(SourceTree tree, SourceFile f, Path have, Manifest.Entry unchanged, Plan plan)
             throws IOException {
+        if (unchanged != null) {
+            return unchanged.type() == type(f) && unchanged.holds(f.blob());
+        }
+        plan.hashed++;
         if (f.kind() == SourceFile.Kind.SYMLINK) {
             return Files.isSymbolicLink(have)
                     && Files.readSymbolicLink(have).toString().equals(linkTarget(tree, f));
         }
-        Manifest.Stat stat = Manifest.stat(have, f.blob());
-        if (!stat.regularFile() || stat.ownerExecutable() != (f.kind() == SourceFile.Kind.EXECUTABLE)) {
+        Manifest.Stat stat = Manifest.stat(have);
+        if (stat.type() != type(f)) {
             return false;
         }
-        if (recorded != null && Manifest.unchanged(recorded, stat.entry())) {
-            return recorded.blob().equals(f.blob());
-        }
-        plan.hashed++;
-        long size = stat.entry().size();
+        long size = stat.size();
         if (size != tree.size(f)) {
             return false;
         }
@@ -474,15 +528,34 @@ public final class TreeSync {
         }
     }
 
-    private static void writeManifest(Path version, Map<String, SourceFile> desired) throws IOException {
-        Map<String, Manifest.Entry> entries = new TreeMap<>();
+    private static Manifest.Type type(SourceFile f) {
+        return switch (f.kind()) {
+            case FILE -> Manifest.Type.FILE;
+            case EXECUTABLE -> Manifest.Type.EXEC;
+            case SYMLINK -> Manifest.Type.LINK;
+        };
+    }
+
+    /** Records the version as it is now on disk: its folders, files and links with their status. */
+    private static void writeManifest(Path version, SourceTree tree, Map<String, SourceFile> desired, List<String> warnings)
+            throws IOException {
+        List<Manifest.Entry> entries = new ArrayList<>();
+        Set<String> dirs = new java.util.HashSet<>();
+        entries.add(Manifest.stat(version).entry("", null));
         for (SourceFile f : desired.values()) {
-            Path file = version.resolve(f.path());
-            if (f.kind() != SourceFile.Kind.SYMLINK && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                entries.put(f.path(), Manifest.status(file, f.blob()));
+            int slash = f.path().lastIndexOf('/');
+            while (slash > 0 && dirs.add(f.path().substring(0, slash))) {
+                String dir = f.path().substring(0, slash);
+                entries.add(Manifest.stat(version.resolve(dir)).entry(dir, null));
+                slash = dir.lastIndexOf('/');
+            }
+            Manifest.Stat stat = Manifest.stat(version.resolve(f.path()));
+            if (stat.type() == type(f)) {
+                entries.add(stat.entry(f.path(), f.blob()));
             }
         }
-        Manifest.write(version.resolveSibling(version.getFileName() + ".manifest"), entries);
+        Manifest.write(version.resolveSibling(version.getFileName() + ".manifest"),
+                new Manifest.Contents(tree.treeId(), warnings, entries));
     }
 
     /** Temporary links of a run that was killed before its swap. */

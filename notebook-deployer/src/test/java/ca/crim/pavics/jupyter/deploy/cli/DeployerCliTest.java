@@ -111,6 +111,68 @@ class DeployerCliTest {
     }
 
     @Test
+    void localChangesAreUndoneEvenWhenTheCommitIsTheSame() throws Exception {
+        repo.write("eo/notebooks/tab\tand\nnewline.md", "odd name\n").commit("odd name");
+        Run first = deploy(entry(repo.fileUrl(), "main", "eo/notebooks", "eo"));
+        assertThat(first.code()).as(first.err()).isZero();
+        Map<String, String> deployed = tree(dest.resolve("eo"));
+        assertThat(deploy(entry(repo.fileUrl(), "main", "eo/notebooks", "eo")).out()).contains("(up to date)");
+
+        // an edit that keeps the size and puts the time back: only ctime tells
+        Path table = dest.resolve("eo/data/table.csv");
+        FileTime time = Files.getLastModifiedTime(table);
+        Files.writeString(table, "a,b\n9,9\n");
+        Files.setLastModifiedTime(table, time);
+        Run edited = deploy(entry(repo.fileUrl(), "main", "eo/notebooks", "eo"));
+        assertThat(edited.out()).contains("0 added, 1 updated, 0 removed");
+        assertThat(tree(dest.resolve("eo"))).isEqualTo(deployed);
+
+        Files.writeString(dest.resolve("eo/data/extra.csv"), "x\n");
+        Files.delete(dest.resolve("eo/intro.ipynb"));
+        Files.setPosixFilePermissions(dest.resolve("eo/run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Run messy = deploy(entry(repo.fileUrl(), "main", "eo/notebooks", "eo"));
+        assertThat(messy.out()).contains("1 added, 1 updated, 1 removed");
+        assertThat(tree(dest.resolve("eo"))).isEqualTo(deployed);
+        assertThat(Files.isExecutable(dest.resolve("eo/run.sh"))).isTrue();
+        assertThat(deploy(entry(repo.fileUrl(), "main", "eo/notebooks", "eo")).out()).contains("0 added, 0 updated, 0 removed",
+                "(up to date)");
+    }
+
+    @Test
+    void aHandOffCheckStopsSilentlyBeforeFetchingAndOtherwiseDeploysAsUsual() throws Exception {
+        Path config = Files.writeString(tmp.resolve("notebook_config.yml"), entry(repo.fileUrl(), "main", "eo/notebooks", "eo"));
+        String[] args = {"--dest", dest.toString(), "--cache-dir", cache.toString(), config.toString()};
+        Map<String, String> check = Map.of("NOTEBOOK_DEPLOYER_HANDOFF", "1");
+        Run first = run(check, args);
+        assertThat(first.code()).as(first.err()).isEqualTo(75);
+        assertThat(first.out() + first.err()).as("nothing printed").isEmpty();
+        assertThat(dest.resolve("eo")).as("nothing deployed").doesNotExist();
+
+        assertThat(run(Map.of(), args).code()).isZero();
+        Run unchanged = run(check, args);
+        assertThat(unchanged.code()).isZero();
+        assertThat(unchanged.out()).contains("start:", "(up to date)", "end: 1 of 1 entries deployed");
+
+        repo.write("eo/notebooks/new.md", "new\n").commit("new");
+        Map<String, String> before = tree(dest.resolve("eo"));
+        Run changed = run(check, args);
+        assertThat(changed.code()).isEqualTo(75);
+        assertThat(changed.out() + changed.err()).isEmpty();
+        assertThat(tree(dest.resolve("eo"))).isEqualTo(before);
+        assertThat(run(Map.of(), args).out()).contains("1 added, 0 updated, 0 removed");
+    }
+
+    @Test
+    void aCommitThatLeavesTheFolderAloneChangesNothing() throws Exception {
+        deploy(entry(repo.fileUrl(), "main", "eo/notebooks", "eo"));
+        Object inode = Files.getAttribute(dest.resolve("eo/intro.ipynb"), "unix:ino");
+        repo.write("README.md", "changed outside the deployed folder\n").commit("readme");
+        Run run = deploy(entry(repo.fileUrl(), "main", "eo/notebooks", "eo"));
+        assertThat(run.out()).contains("0 added, 0 updated, 0 removed", "(up to date)");
+        assertThat(Files.getAttribute(dest.resolve("eo/intro.ipynb"), "unix:ino")).isEqualTo(inode);
+    }
+
+    @Test
     void tagsAndCommitsPinTheContent() throws Exception {
         repo.tag("v1");
         String first = repo.commit("empty");

@@ -48,6 +48,13 @@ class LauncherIT {
                 assertThat(files.filter(p -> p.getFileName().toString().endsWith(".jsa")).count()).as("one archive").isEqualTo(1);
             }
         }
+        // new commits: the quick check hands off to a full run, which prints the only start and end lines
+        repo.write("notebooks/b.ipynb", "{\"b\": 1}\n").commit("two");
+        Processes.Result update = run(cache, "--dest", dest.toString(), config.toString());
+        assertThat(update.exitCode()).as(update.output()).isZero();
+        assertThat(dest.resolve("nb/b.ipynb")).hasContent("{\"b\": 1}");
+        assertThat(update.output().split("start:", -1)).as(update.output()).hasSize(2);
+        assertThat(update.output()).contains("1 added, 0 updated, 0 removed");
         Processes.Result bad = run(cache, "--bogus");
         assertThat(bad.exitCode()).isEqualTo(2);
     }

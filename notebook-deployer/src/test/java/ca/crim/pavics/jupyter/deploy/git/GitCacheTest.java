@@ -1,0 +1,45 @@
+package ca.crim.pavics.jupyter.deploy.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.crim.pavics.jupyter.testsupport.GitFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitCacheTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theJGitHookForAppendedBasesStillFindsItsField() {
+        assertThat(CacheRepository.tunesAppendedBases()).as("JGit's ObjectDirectoryPackParser.def (see CacheRepository)").isTrue();
+    }
+
+    @Test
+    void basesAppendedToAThinPackAreStoredUncompressedAndTheUpdateIsReadable() throws Exception {
+        GitFixture repo = GitFixture.create(tmp.resolve("git"), "nb");
+        String big = "a line of a notebook that compresses very well\n".repeat(40_000);
+        repo.write("nb/big.ipynb", big).commit("one");
+        Path cacheDir = tmp.resolve("cache");
+        try (GitCache cache = new GitCache(cacheDir)) {
+            cache.fetch(repo.fileUrl(), List.of("main"));
+        }
+        repo.write("nb/big.ipynb", big + "one more line\n").commit("two");
+        try (GitCache cache = new GitCache(cacheDir)) {
+            GitCache.Fetched fetched = cache.fetch(repo.fileUrl(), List.of("main"));
+            SourceTree tree = cache.tree(repo.fileUrl(), fetched.commits().get("main"), "nb");
+            assertThat(new String(tree.bytes(tree.files().get(0)), java.nio.charset.StandardCharsets.UTF_8))
+                    .endsWith("one more line\n");
+        }
+        long largest;
+        try (Stream<Path> packs = Files.walk(cacheDir).filter(p -> p.toString().endsWith(".pack"))) {
+            largest = packs.mapToLong(p -> p.toFile().length()).max().orElseThrow();
+        }
+        assertThat(largest).as("the base (%d bytes, a few kB deflated) is stored as it is", big.length())
+                .isGreaterThan(big.length());
+    }
+}
