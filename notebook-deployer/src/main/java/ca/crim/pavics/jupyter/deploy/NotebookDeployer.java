@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
 
 /**
  * Deploys every entry of a notebook config into a destination: each repository fetched once (all its refs in
@@ -62,24 +63,70 @@ public final class NotebookDeployer {
         try (GitCache cache = checkFirst ? new GitCache(cacheDir).checkOnly() : new GitCache(cacheDir)) {
             Map<String, GitCache.Fetched> commits = new LinkedHashMap<>();
             Map<String, String> fetchErrors = new LinkedHashMap<>();
+            // entries whose live version was deployed from the commit the remote advertises, untouched since: up to
+            // date without opening the cache (their commits and warnings)
+            Map<Integer, Map.Entry<ObjectId, List<String>>> current = new LinkedHashMap<>();
+            List<NotebookEntry> entries = config.entries();
             for (Map.Entry<String, Set<String>> repo : refsByUrl.entrySet()) {
+                String url = repo.getKey();
                 try {
-                    commits.put(repo.getKey(), cache.fetch(repo.getKey(), repo.getValue()));
+                    Map<String, Ref> remote = cache.remoteRefs(url);
+                    boolean all = true;
+                    for (int i = 0; i < entries.size(); i++) {
+                        NotebookEntry e = entries.get(i);
+                        if (!e.repoUrl().equals(url)) {
+                            continue;
+                        }
+                        Optional<ObjectId> advertised = GitCache.advertised(remote, e.branch());
+                        Optional<List<String>> warnings = advertised.isEmpty() || e.destSubDir().isEmpty() ? Optional.empty()
+                                : sync.upToDate(e.destSubDir(), advertised.get(), e.sourceDir());
+                        if (warnings.isPresent()) {
+                            current.put(i, Map.entry(advertised.get(), warnings.get()));
+                        } else {
+                            all = false;
+                        }
+                    }
+                    if (!all) {
+                        commits.put(url, cache.fetch(url, repo.getValue(), remote));
+                    }
                 } catch (FetchException e) {
-                    fetchErrors.put(repo.getKey(), e.getMessage());
+                    fetchErrors.put(url, e.getMessage());
                 }
             }
-            for (NotebookEntry entry : config.entries()) {
-                reports.add(deployEntry(cache, sync, entry, commits.get(entry.repoUrl()), fetchErrors.get(entry.repoUrl())));
+            for (int i = 0; i < entries.size(); i++) {
+                NotebookEntry entry = entries.get(i);
+                Map.Entry<ObjectId, List<String>> upToDate = current.get(i);
+                if (upToDate != null) {
+                    SyncReport report = new SyncReport(0, 0, 0, 0, List.of(), upToDate.getValue());
+                    print(entry, upToDate.getKey().abbreviate(12).name(), report);
+                    reports.add(new EntryReport(entry, Optional.of(upToDate.getKey().name()), Optional.of(report), Optional.empty()));
+                } else {
+                    reports.add(deployEntry(cache, sync, entry, commits.get(entry.repoUrl()), fetchErrors.get(entry.repoUrl())));
+                }
             }
         }
         return reports;
     }
 
+    private void print(NotebookEntry entry, String shortCommit, SyncReport report) {
+        String label = label(entry);
+        report.warnings().forEach(w -> console.warn(label + ": " + w));
+        if (dryRun) {
+            report.changes().forEach(c -> console.info(label + ": would " + c));
+        }
+        String from = entry.repoUrl() + " " + entry.branch() + (entry.sourceDir().isEmpty() ? "" : ":" + entry.sourceDir());
+        console.info(label + ": " + from + " at " + shortCommit + ": " + report.added() + " added, " + report.updated()
+                + " updated, " + report.removed() + " removed, " + report.bytesWritten() + " bytes written"
+                + (dryRun ? " (dry run: nothing changed)" : report.changed() ? "" : " (up to date)"));
+    }
+
+    private static String label(NotebookEntry entry) {
+        return entry.destSubDir().isEmpty() ? "(destination)" : entry.destSubDir();
+    }
+
     private EntryReport deployEntry(GitCache cache, TreeSync sync, NotebookEntry entry, GitCache.Fetched fetched,
             String repositoryError) {
-        String label = entry.destSubDir().isEmpty() ? "(destination)" : entry.destSubDir();
-        String from = entry.repoUrl() + " " + entry.branch() + (entry.sourceDir().isEmpty() ? "" : ":" + entry.sourceDir());
+        String label = label(entry);
         String fetchError = repositoryError != null ? repositoryError : fetched.failures().get(entry.branch());
         if (fetchError != null) {
             console.error(label + ": FAILED, old tree kept: " + fetchError);
@@ -89,13 +136,7 @@ public final class NotebookDeployer {
         try {
             SourceTree tree = cache.tree(entry.repoUrl(), commit, entry.sourceDir());
             SyncReport report = sync.sync(tree, entry.destSubDir());
-            report.warnings().forEach(w -> console.warn(label + ": " + w));
-            if (dryRun) {
-                report.changes().forEach(c -> console.info(label + ": would " + c));
-            }
-            console.info(label + ": " + from + " at " + tree.shortCommit() + ": " + report.added() + " added, " + report.updated()
-                    + " updated, " + report.removed() + " removed, " + report.bytesWritten() + " bytes written"
-                    + (dryRun ? " (dry run: nothing changed)" : report.changed() ? "" : " (up to date)"));
+            print(entry, tree.shortCommit(), report);
             return new EntryReport(entry, Optional.of(commit.name()), Optional.of(report), Optional.empty());
         } catch (FetchException | SyncException e) {
             console.error(label + ": FAILED, old tree kept: " + e.getMessage());

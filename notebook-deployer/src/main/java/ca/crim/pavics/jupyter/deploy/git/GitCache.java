@@ -58,8 +58,12 @@ public final class GitCache implements AutoCloseable {
 
     /** Fetches the {@code refs} of {@code url} in one go (a ref that does not exist does not stop the others). */
     public Fetched fetch(String url, Collection<String> refs) throws FetchException, TransferNeeded {
-        Git git = repository(url);
-        Map<String, Ref> remote = lsRemote(url); 
+        return fetch(url, refs, remoteRefs(url));
+    }
+
+    /** As {@link #fetch(String, Collection)}, with the refs the repository advertised ({@link #remoteRefs}). */
+    public Fetched fetch(String url, Collection<String> refs, Map<String, Ref> remote) throws FetchException, TransferNeeded {
+        Git git = repository(url); 
         Map<String, ObjectId> commits = new LinkedHashMap<>();
         List<RefSpec> specs = new ArrayList<>();
         List<String> commitRefs = new ArrayList<>();
@@ -159,7 +163,20 @@ public final class GitCache implements AutoCloseable {
         }
     }
 
-    private Map<String, Ref> lsRemote(String url) throws FetchException {
+    /** The commit a branch or tag name points to in {@code remote}; empty for a commit id or an unknown name. */
+    public static java.util.Optional<ObjectId> advertised(Map<String, Ref> remote, String ref) {
+        Ref r = remote.get(Constants.R_HEADS + ref);
+        if (r == null) {
+            r = remote.get(Constants.R_TAGS + ref);
+        }
+        if (r == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(r.getPeeledObjectId() != null ? r.getPeeledObjectId() : r.getObjectId());
+    }
+
+    /** The branches and tags of {@code url} (one round trip; no local repository needed). */
+    public Map<String, Ref> remoteRefs(String url) throws FetchException {
         try {
             Map<String, Ref> refs = new LinkedHashMap<>();
             for (Ref ref : Git.lsRemoteRepository().setRemote(url).setHeads(true).setTags(true).call()) {
@@ -186,7 +203,7 @@ public final class GitCache implements AutoCloseable {
                 }
             }
             ObjectId treeId = root;
-            return new SourceTree(repo, commit, treeId, (files, warnings) -> list(url, repo, commit, treeId, files, warnings));
+            return new SourceTree(repo, commit, sourceDir, treeId, (files, warnings) -> list(url, repo, commit, treeId, files, warnings));
         } catch (IOException e) {
             throw new FetchException("cannot read " + url + " at " + commit.abbreviate(12).name() + ": " + oneLine(e), e);
         }

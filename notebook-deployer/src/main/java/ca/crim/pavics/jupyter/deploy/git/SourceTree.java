@@ -18,20 +18,27 @@ public final class SourceTree {
 
     private final Repository repository;
     private final ObjectId commit;
+    private final String sourceDir;
     private final ObjectId treeId;
     private final Listing listing;
     private List<SourceFile> files;
     private List<String> warnings;
 
-    SourceTree(Repository repository, ObjectId commit, ObjectId treeId, Listing listing) {
+    SourceTree(Repository repository, ObjectId commit, String sourceDir, ObjectId treeId, Listing listing) {
         this.repository = repository;
         this.commit = commit;
+        this.sourceDir = sourceDir;
         this.treeId = treeId;
         this.listing = listing;
     }
 
     public ObjectId commit() {
         return commit;
+    }
+
+    /** The folder of the repository ("" for its root). */
+    public String sourceDir() {
+        return sourceDir;
     }
 
     /** The git tree of the source folder: two commits with the same tree deploy the same files. */

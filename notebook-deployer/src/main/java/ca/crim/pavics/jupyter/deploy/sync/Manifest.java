@@ -51,7 +51,10 @@ final class Manifest {
      * A manifest: the git tree the version was made from, the warnings of that deploy, and its entries by path
      * ("" is the version's own folder).
      */
-    record Contents(ObjectId tree, List<String> warnings, List<Entry> entries) {
+    record Contents(ObjectId commit, String sourceDir, ObjectId tree, List<String> warnings, List<Entry> entries) {
+        Contents withCommit(ObjectId other) {
+            return new Contents(other, sourceDir, tree, warnings, entries);
+        }
     }
 
     /** One lstat; {@code type} is null for what this tool never writes (devices, sockets...). */
@@ -93,6 +96,8 @@ final class Manifest {
                 return Optional.empty();
             }
             ObjectId tree = null;
+            ObjectId commit = null;
+            String sourceDir = null;
             List<String> warnings = new ArrayList<>();
             List<Entry> entries = new ArrayList<>();
             for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -102,6 +107,10 @@ final class Manifest {
                 String kind = line.substring(0, a);
                 if (kind.equals("tree")) {
                     tree = ObjectId.fromString(line.substring(a + 1));
+                } else if (kind.equals("commit")) {
+                    commit = ObjectId.fromString(line.substring(a + 1));
+                } else if (kind.equals("source")) {
+                    sourceDir = unescape(line.substring(a + 1));
                 } else if (kind.equals("warning")) {
                     warnings.add(unescape(line.substring(a + 1)));
                 } else {
@@ -121,7 +130,8 @@ final class Manifest {
                             Long.parseLong(line, m + 1, n, 10), Long.parseLong(line, n + 1, line.length(), 10)));
                 }
             }
-            return tree == null ? Optional.empty() : Optional.of(new Contents(tree, List.copyOf(warnings), entries));
+            return tree == null || commit == null || sourceDir == null ? Optional.empty()
+                    : Optional.of(new Contents(commit, sourceDir, tree, List.copyOf(warnings), entries));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -145,7 +155,8 @@ final class Manifest {
 
     private static void write(Path temp, Contents contents, long racyFrom) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-            w.write(HEADER + "\ntree\t" + contents.tree().name() + "\n");
+            w.write(HEADER + "\ncommit\t" + contents.commit().name() + "\nsource\t" + escape(contents.sourceDir())
+                    + "\ntree\t" + contents.tree().name() + "\n");
             for (String warning : contents.warnings()) {
                 w.write("warning\t" + escape(warning) + "\n");
             }

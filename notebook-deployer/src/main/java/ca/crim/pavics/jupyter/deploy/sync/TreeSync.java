@@ -193,6 +193,28 @@ public final class TreeSync {
         return new Resolved(parent, leaf, target, versions, current, currentName, managed);
     }
 
+    /**
+     * The warnings of the live version of {@code destSubDir} when it was deployed from {@code sourceDir} at
+     * {@code commit} and nothing in it changed since (then the entry is up to date without reading git); else empty.
+     */
+    public Optional<List<String>> upToDate(String destSubDir, ObjectId commit, String sourceDir) {
+        java.util.concurrent.CompletableFuture<Scan> pending = prefetched.get(destSubDir);
+        Scan scan = pending == null ? null : pending.join();
+        if (scan == null || !scan.intact()) {
+            return Optional.empty();
+        }
+        Manifest.Contents m = scan.manifest().get();
+        try {
+            Resolved now = resolve(destSubDir);
+            if (!now.managed() || !java.util.Objects.equals(now.current(), scan.current())) {
+                return Optional.empty();
+            }
+        } catch (IOException | SyncException e) {
+            return Optional.empty();
+        }
+        return m.commit().equals(commit) && m.sourceDir().equals(sourceDir) ? Optional.of(m.warnings()) : Optional.empty();
+    }
+
     /** The prefetched scan when it is of the version live now, else a fresh one. */
     private Scan scanNow(String destSubDir, Resolved r) throws IOException {
         java.util.concurrent.CompletableFuture<Scan> pending = prefetched.remove(destSubDir);
@@ -218,14 +240,22 @@ public final class TreeSync {
         Scan scan = scanNow(destSubDir, r);
         if (managed && scan.holds(tree.treeId())) {
             // the live version was made from this very tree and nothing in it changed since: no git walk, no reads
-            return new SyncReport(0, 0, 0, 0, List.of(), scan.manifest().get().warnings());
+            Manifest.Contents recorded = scan.manifest().get();
+            if (!dryRun && (!recorded.commit().equals(tree.commit()) || !recorded.sourceDir().equals(tree.sourceDir()))) {
+                // a commit that left the folder alone: recorded, so that the next run knows it from the commit alone
+                Manifest.write(r.manifest(), new Manifest.Contents(tree.commit(), tree.sourceDir(), recorded.tree(),
+                        recorded.warnings(), recorded.entries()));
+            }
+            return new SyncReport(0, 0, 0, 0, List.of(), recorded.warnings());
         }
         List<String> warnings = new ArrayList<>(tree.warnings());
         Map<String, SourceFile> desired = desired(tree, warnings);
         Map<String, Path> existing = scan.existing();
         Plan plan = plan(tree, desired, existing, scan.unchanged());
         if (!plan.changed() && managed) {
-            boolean recordedTree = scan.manifest().isPresent() && scan.manifest().get().tree().equals(tree.treeId());
+            boolean recordedTree = scan.manifest().isPresent() && scan.manifest().get().tree().equals(tree.treeId())
+                    && scan.manifest().get().commit().equals(tree.commit())
+                    && scan.manifest().get().sourceDir().equals(tree.sourceDir());
             if ((plan.hashed > 0 || !recordedTree) && !dryRun) {
                 writeManifest(versions.resolve(currentName), tree, desired, warnings);
             }
@@ -555,7 +585,7 @@ public final class TreeSync {
             }
         }
         Manifest.write(version.resolveSibling(version.getFileName() + ".manifest"),
-                new Manifest.Contents(tree.treeId(), warnings, entries));
+                new Manifest.Contents(tree.commit(), tree.sourceDir(), tree.treeId(), warnings, entries));
     }
 
     /** Temporary links of a run that was killed before its swap. */

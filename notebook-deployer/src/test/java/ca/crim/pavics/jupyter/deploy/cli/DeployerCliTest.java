@@ -136,6 +136,14 @@ class DeployerCliTest {
         assertThat(Files.isExecutable(dest.resolve("eo/run.sh"))).isTrue();
         assertThat(deploy(entry(repo.fileUrl(), "main", "eo/notebooks", "eo")).out()).contains("0 added, 0 updated, 0 removed",
                 "(up to date)");
+
+        // deployed from the commit the remote advertises, untouched: known without the cache
+        ca.crim.pavics.jupyter.image.FileTrees.delete(cache);
+        Run fromTheCommitAlone = deploy(entry(repo.fileUrl(), "main", "eo/notebooks", "eo"));
+        assertThat(fromTheCommitAlone.out()).contains("(up to date)");
+        try (Stream<Path> left = Files.list(cache)) {
+            assertThat(left).as("no repository opened").isEmpty();
+        }
     }
 
     @Test
