@@ -51,15 +51,27 @@ public final class NotebookDeployer {
         this(dest, cacheDir, dryRun, owner, console, false);
     }
 
+    private TreeSync sync;
+
+    /**
+     * Starts reading the live folders of the entries in the background (see {@link TreeSync#prefetch}), so that the
+     * disk work overlaps what comes before the sync; {@link #deploy} does it too.
+     */
+    public TreeSync prefetch(NotebookConfig config) throws IOException {
+        if (sync == null) {
+            sync = new TreeSync(dest, dryRun, owner);
+        }
+        config.entries().forEach(e -> sync.prefetch(e.destSubDir()));
+        return sync;
+    }
+
     public List<EntryReport> deploy(NotebookConfig config) throws IOException, TransferNeeded {
         Map<String, Set<String>> refsByUrl = new LinkedHashMap<>();
         for (NotebookEntry e : config.entries()) {
             refsByUrl.computeIfAbsent(e.repoUrl(), k -> new LinkedHashSet<>()).add(e.branch());
         }
         List<EntryReport> reports = new ArrayList<>();
-        TreeSync sync = new TreeSync(dest, dryRun, owner);
-        // read the live folders while git works
-        config.entries().forEach(e -> sync.prefetch(e.destSubDir()));
+        TreeSync sync = prefetch(config);
         try (GitCache cache = checkFirst ? new GitCache(cacheDir).checkOnly() : new GitCache(cacheDir)) {
             Map<String, GitCache.Fetched> commits = new LinkedHashMap<>();
             Map<String, String> fetchErrors = new LinkedHashMap<>();

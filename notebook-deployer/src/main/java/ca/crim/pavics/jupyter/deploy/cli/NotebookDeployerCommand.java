@@ -151,8 +151,11 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
             }
             Files.createDirectories(cache);
             try {
-                List<EntryReport> reports = new NotebookDeployer(destination, cache, dryRun, ownerIds, console, checkFirst)
-                        .deploy(notebooks);
+                NotebookDeployer deployer = new NotebookDeployer(destination, cache, dryRun, ownerIds, console, checkFirst);
+                deployer.prefetch(notebooks);
+                // after the destination scan has started: the two overlap
+                JGitTuning.forOneShotDeploys();
+                List<EntryReport> reports = deployer.deploy(notebooks);
                 long failed = reports.stream().filter(r -> !r.ok()).count();
                 console.info("end: " + (reports.size() - failed) + " of " + reports.size() + " entries deployed"
                         + (failed > 0 ? ", " + failed + " failed" : ""));
@@ -190,7 +193,6 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
 
     /** Runs the command line with the given environment; returns the exit code. */
     public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-        JGitTuning.forOneShotDeploys();
         NotebookDeployerCommand command = new NotebookDeployerCommand(env);
         command.out = out;
         command.err = err;

@@ -114,20 +114,7 @@ final class Manifest {
                 } else if (kind.equals("warning")) {
                     warnings.add(unescape(line.substring(a + 1)));
                 } else {
-                    Type type = Type.valueOf(kind.toUpperCase(java.util.Locale.ROOT));
-                    String path = unescape(line.substring(a + 1, b));
-                    String blob = null;
-                    long size = 0;
-                    if (type != Type.DIR) {
-                        int c = line.indexOf('\t', b + 1);
-                        blob = line.substring(b + 1, c);
-                        b = line.indexOf('\t', c + 1);
-                        size = Long.parseLong(line, c + 1, b, 10);
-                    }
-                    int m = line.indexOf('\t', b + 1);
-                    int n = line.indexOf('\t', m + 1);
-                    entries.add(new Entry(path, type, blob, size, Long.parseLong(line, b + 1, m, 10),
-                            Long.parseLong(line, m + 1, n, 10), Long.parseLong(line, n + 1, line.length(), 10)));
+                    entries.add(entry(line, kind, a, b));
                 }
             }
             return tree == null || commit == null || sourceDir == null ? Optional.empty()
@@ -135,6 +122,27 @@ final class Manifest {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * One entry line, parsed in a method of its own: thousands of calls get it compiled early, where the loop of
+     * {@link #load} would run interpreted (a cold JVM compiles a loop only after many more iterations).
+     */
+    private static Entry entry(String line, String kind, int a, int b) {
+        Type type = Type.valueOf(kind.toUpperCase(java.util.Locale.ROOT));
+        String path = unescape(line.substring(a + 1, b));
+        String blob = null;
+        long size = 0;
+        if (type != Type.DIR) {
+            int c = line.indexOf('\t', b + 1);
+            blob = line.substring(b + 1, c);
+            b = line.indexOf('\t', c + 1);
+            size = Long.parseLong(line, c + 1, b, 10);
+        }
+        int m = line.indexOf('\t', b + 1);
+        int n = line.indexOf('\t', m + 1);
+        return new Entry(path, type, blob, size, Long.parseLong(line, b + 1, m, 10), Long.parseLong(line, m + 1, n, 10),
+                Long.parseLong(line, n + 1, line.length(), 10));
     }
 
     /**

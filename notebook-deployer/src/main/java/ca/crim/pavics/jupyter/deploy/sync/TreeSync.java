@@ -119,7 +119,7 @@ public final class TreeSync {
         prefetched.put(destSubDir, java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 Resolved r = resolve(destSubDir);
-                return scan(r);
+                return scan(r, check -> checks.put(destSubDir, check));
             } catch (IOException | SyncException | RuntimeException e) {
                 return null;
             }
@@ -132,24 +132,38 @@ public final class TreeSync {
         t.start();
     };
 
+    /** Manifest checks in progress, by destination folder: a thread that waits for a scan helps with its check. */
+    private final Map<String, ManifestCheck> checks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The prefetched scan of {@code destSubDir} (helping with its manifest check meanwhile), or null. */
+    private Scan prefetchedScan(String destSubDir, boolean remove) {
+        java.util.concurrent.CompletableFuture<Scan> pending = remove ? prefetched.remove(destSubDir) : prefetched.get(destSubDir);
+        if (pending == null) {
+            return null;
+        }
+        ManifestCheck check = checks.get(destSubDir);
+        if (check != null) {
+            check.help();
+        }
+        return pending.join();
+    }
+
     private static Scan scan(Resolved r) throws IOException {
+        return scan(r, check -> { });
+    }
+
+    private static Scan scan(Resolved r, java.util.function.Consumer<ManifestCheck> started) throws IOException {
         Optional<Manifest.Contents> manifest = r.managed() ? Manifest.load(r.manifest()) : Optional.empty();
         if (manifest.isEmpty()) {
             Map<String, Path> existing = r.current() == null ? Map.of() : existing(r.current(), Set.of());
             return new Scan(r.current(), manifest, new Path[0], new java.util.BitSet(), false, existing);
         }
         // one lstat per recorded entry; the folders are listed only when something changed
-        List<Manifest.Entry> entries = manifest.get().entries();
-        Path[] paths = new Path[entries.size()];
-        java.util.BitSet matched = new java.util.BitSet(paths.length);
-        for (int i = 0; i < paths.length; i++) {
-            Manifest.Entry e = entries.get(i);
-            paths[i] = e.path().isEmpty() ? r.current() : r.current().resolve(e.path());
-            Optional<Manifest.Stat> now = Manifest.statIfExists(paths[i]);
-            if (now.isPresent() && e.unchanged(now.get())) {
-                matched.set(i);
-            }
-        }
+        ManifestCheck check = new ManifestCheck(r.current(), manifest.get().entries());
+        started.accept(check);
+        check.await();
+        Path[] paths = check.paths();
+        java.util.BitSet matched = check.unchanged();
         boolean intact = matched.cardinality() == paths.length;
         return new Scan(r.current(), manifest, paths, matched, intact, intact ? null : existing(r.current(), Set.of()));
     }
@@ -198,8 +212,7 @@ public final class TreeSync {
      * {@code commit} and nothing in it changed since (then the entry is up to date without reading git); else empty.
      */
     public Optional<List<String>> upToDate(String destSubDir, ObjectId commit, String sourceDir) {
-        java.util.concurrent.CompletableFuture<Scan> pending = prefetched.get(destSubDir);
-        Scan scan = pending == null ? null : pending.join();
+        Scan scan = prefetchedScan(destSubDir, false);
         if (scan == null || !scan.intact()) {
             return Optional.empty();
         }
@@ -217,8 +230,7 @@ public final class TreeSync {
 
     /** The prefetched scan when it is of the version live now, else a fresh one. */
     private Scan scanNow(String destSubDir, Resolved r) throws IOException {
-        java.util.concurrent.CompletableFuture<Scan> pending = prefetched.remove(destSubDir);
-        Scan scan = pending == null ? null : pending.join();
+        Scan scan = prefetchedScan(destSubDir, true);
         if (scan != null && java.util.Objects.equals(scan.current(), r.current())) {
             return scan;
         }
