@@ -37,7 +37,11 @@ public final class GitCache implements AutoCloseable {
     private final Path folder;
     private final Map<String, Git> open = new LinkedHashMap<>();
 
+    /** Packs a cache repository may hold before they are merged into one (each fetch adds one). */
+    static final int MAX_PACKS = 24;
+
     private boolean checkOnly;
+    private int maxPacks = MAX_PACKS;
 
     public GitCache(Path folder) {
         this.folder = folder;
@@ -96,6 +100,7 @@ public final class GitCache implements AutoCloseable {
                     fetch.setDepth(1);
                 }
                 fetch.call();
+                housekeep(git);
             }
             for (String ref : refs) {
                 if (failures.containsKey(ref)) {
@@ -119,6 +124,42 @@ public final class GitCache implements AutoCloseable {
             return new Fetched(commits, failures);
         } catch (GitAPIException | IOException e) {
             throw new FetchException("cannot fetch " + String.join(", ", refs) + " from " + url + ": " + oneLine(e), e);
+        }
+    }
+
+    /** Sets the number of packs above which a fetch merges them (tests). */
+    GitCache maxPacks(int packs) {
+        this.maxPacks = packs;
+        return this;
+    }
+
+    /**
+     * Each fetch adds a pack, and each pack completed from a thin one holds its own copy of the old versions of the
+     * changed files: past {@link #MAX_PACKS} packs, they are merged into one (duplicates dropped, as git's
+     * {@code gc --auto} would). No delta search (the objects are reused as stored), so it costs about a copy. The
+     * merged packs are deleted by a later merge once an hour old ({@code gc.prunePackExpire}): another run sharing
+     * the cache may still be reading them.
+     */
+    private void housekeep(Git git) {
+        String[] packs = new java.io.File(git.getRepository().getDirectory(), "objects/pack").list((d, n) -> n.endsWith(".pack"));
+        if (packs == null || packs.length <= maxPacks) {
+            return;
+        }
+        org.eclipse.jgit.storage.pack.PackConfig config = new org.eclipse.jgit.storage.pack.PackConfig(git.getRepository());
+        config.setDeltaCompress(false);
+        config.setReuseDeltas(true);
+        config.setReuseObjects(true);
+        config.setBuildBitmaps(false);
+        try {
+            org.eclipse.jgit.internal.storage.file.GC gc = new org.eclipse.jgit.internal.storage.file.GC(
+                    (org.eclipse.jgit.internal.storage.file.FileRepository) git.getRepository());
+            gc.setPackConfig(config);
+            gc.gc().get();
+        } catch (IOException | java.text.ParseException | GitAPIException | java.util.concurrent.ExecutionException
+                | RuntimeException e) {
+            // only a cache: left as it is, the next fetch tries again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

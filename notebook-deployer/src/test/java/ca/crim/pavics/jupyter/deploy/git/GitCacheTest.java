@@ -42,4 +42,34 @@ class GitCacheTest {
         assertThat(largest).as("the base (%d bytes, a few kB deflated) is stored as it is", big.length())
                 .isGreaterThan(big.length());
     }
+
+    @Test
+    void packsAreMergedPastTheLimitAndEverythingStaysReadable() throws Exception {
+        GitFixture repo = GitFixture.create(tmp.resolve("git"), "nb");
+        Path cacheDir = tmp.resolve("cache");
+        for (int i = 0; i < 5; i++) {
+            repo.write("nb/f" + i + ".md", "version " + i + "\n").commit("c" + i);
+            try (GitCache cache = new GitCache(cacheDir).maxPacks(3)) {
+                cache.fetch(repo.fileUrl(), List.of("main"));
+            }
+            if (i == 0) {
+                // packs replaced by a merge are deleted once older than an hour (another run may still read them)
+                try (Stream<Path> configs = Files.walk(cacheDir).filter(p -> p.getFileName().toString().equals("config"))) {
+                    Path config = configs.findFirst().orElseThrow();
+                    Files.writeString(config, "[gc]\n\tprunePackExpire = now\n", java.nio.file.StandardOpenOption.APPEND);
+                }
+            }
+        }
+        try (Stream<Path> packs = Files.walk(cacheDir).filter(p -> p.toString().endsWith(".pack"))) {
+            assertThat(packs.count()).as("merged when a fourth came").isLessThanOrEqualTo(3);
+        }
+        try (GitCache cache = new GitCache(cacheDir)) {
+            GitCache.Fetched fetched = cache.fetch(repo.fileUrl(), List.of("main"));
+            SourceTree tree = cache.tree(repo.fileUrl(), fetched.commits().get("main"), "nb");
+            assertThat(tree.files()).hasSize(5);
+            for (SourceFile f : tree.files()) {
+                assertThat(tree.bytes(f)).isNotEmpty();
+            }
+        }
+    }
 }
