@@ -231,9 +231,17 @@ class ImageModulesIT {
                 .path("config");
         List<String> entrypoint = new ArrayList<>();
         config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
-        assertThat(entrypoint).startsWith("java").contains("ca.crim.pavics.jupyter.deploy.cli.NotebookDeployerCommand");
+        assertThat(entrypoint).containsExactly("/bin/sh", "/app/bin/notebook-deployer");
+        List<String> env = new ArrayList<>();
+        config.path("Env").forEach(e -> env.add(e.asText()));
+        assertThat(env).contains("JAVA_OPTS=-XX:MaxRAMPercentage=75");
         assertThat(config.path("User").asText()).isEqualTo("1000:1000");
         assertThat(config.path("Labels").path("org.opencontainers.image.title").asText()).isEqualTo("crim-jupyter-notebook-deployer");
+        Path rootfs = Umoci.unpack("docker://" + registry.address() + "/pavics/crim-jupyter-notebook-deployer:1", work, "deployer");
+        assertThat(rootfs.resolve("app/bin/notebook-deployer")).hasSameTextualContentAs(repo.root().resolve("notebook-deployer/bin/notebook-deployer"));
+        assertThat(Files.isExecutable(rootfs.resolve("app/bin/notebook-deployer"))).isTrue();
+        assertThat(rootfs.resolve("app/bin/notebook-deployer-1-cli.jar")).as("the jar the launcher runs, beside it")
+                .hasSameBinaryContentAs(repo.root().resolve("notebook-deployer/target/notebook-deployer-1-cli.jar"));
     }
 
     @Test

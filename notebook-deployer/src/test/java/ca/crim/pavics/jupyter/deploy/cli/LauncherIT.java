@@ -20,9 +20,13 @@ class LauncherIT {
     Path tmp;
 
     private Processes.Result run(Path cache, String... args) {
+        return run(Map.of("DEPLOY_DATA_CHECKOUT_CACHE", cache.toString()), args);
+    }
+
+    private Processes.Result run(Map<String, String> env, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("sh", LAUNCHER.toString()));
         command.addAll(List.of(args));
-        return Processes.run(tmp, Duration.ofMinutes(2), Map.of("DEPLOY_DATA_CHECKOUT_CACHE", cache.toString()), command);
+        return Processes.run(tmp, Duration.ofMinutes(2), env, command);
     }
 
     @Test
