@@ -36,8 +36,8 @@ class GitCacheTest {
                     .endsWith("one more line\n");
         }
         long largest;
-        try (Stream<Path> packs = Files.walk(cacheDir).filter(p -> p.toString().endsWith(".pack"))) {
-            largest = packs.mapToLong(p -> p.toFile().length()).max().orElseThrow();
+        try (Stream<Path> packs = Files.list(repository(cacheDir).resolve("objects/pack"))) {
+            largest = packs.filter(p -> p.toString().endsWith(".pack")).mapToLong(p -> p.toFile().length()).max().orElseThrow();
         }
         assertThat(largest).as("the base (%d bytes, a few kB deflated) is stored as it is", big.length())
                 .isGreaterThan(big.length());
@@ -54,15 +54,11 @@ class GitCacheTest {
             }
             if (i == 0) {
                 // packs replaced by a merge are deleted once older than an hour (another run may still read them)
-                try (Stream<Path> configs = Files.walk(cacheDir).filter(p -> p.getFileName().toString().equals("config"))) {
-                    Path config = configs.findFirst().orElseThrow();
-                    Files.writeString(config, "[gc]\n\tprunePackExpire = now\n", java.nio.file.StandardOpenOption.APPEND);
-                }
+                Files.writeString(repository(cacheDir).resolve("config"), "[gc]\n\tprunePackExpire = now\n",
+                        java.nio.file.StandardOpenOption.APPEND);
             }
         }
-        try (Stream<Path> packs = Files.walk(cacheDir).filter(p -> p.toString().endsWith(".pack"))) {
-            assertThat(packs.count()).as("merged when a fourth came").isLessThanOrEqualTo(3);
-        }
+        assertThat(packs(cacheDir)).as("merged when a fourth came").isLessThanOrEqualTo(3);
         try (GitCache cache = new GitCache(cacheDir)) {
             GitCache.Fetched fetched = cache.fetch(repo.fileUrl(), List.of("main"));
             SourceTree tree = cache.tree(repo.fileUrl(), fetched.commits().get("main"), "nb");
@@ -70,6 +66,20 @@ class GitCacheTest {
             for (SourceFile f : tree.files()) {
                 assertThat(tree.bytes(f)).isNotEmpty();
             }
+        }
+    }
+
+    /** The one repository of a cache folder. */
+    private static Path repository(Path cacheDir) throws java.io.IOException {
+        try (Stream<Path> repos = Files.list(cacheDir).filter(p -> p.getFileName().toString().endsWith(".git"))) {
+            return repos.findFirst().orElseThrow();
+        }
+    }
+
+    /** Its packs (a listing of objects/pack only: GC's lock and log files come and go elsewhere). */
+    private static long packs(Path cacheDir) throws java.io.IOException {
+        try (Stream<Path> packs = Files.list(repository(cacheDir).resolve("objects/pack"))) {
+            return packs.filter(p -> p.getFileName().toString().endsWith(".pack")).count();
         }
     }
 }
