@@ -76,48 +76,45 @@ public final class NotebookDeployer {
             Map<String, GitCache.Fetched> commits = new LinkedHashMap<>();
             Map<String, String> fetchErrors = new LinkedHashMap<>();
             // entries whose live version was deployed from the commit the remote advertises, untouched since: up to
-            // date without opening the cache (their commits and warnings)
-            Map<Integer, Map.Entry<ObjectId, List<String>>> current = new LinkedHashMap<>();
-            List<NotebookEntry> entries = config.entries();
+            // date without opening the cache
+            Map<NotebookEntry, Current> current = new java.util.HashMap<>();
             for (Map.Entry<String, Set<String>> repo : refsByUrl.entrySet()) {
                 String url = repo.getKey();
                 try {
                     Map<String, Ref> remote = cache.remoteRefs(url);
-                    boolean all = true;
-                    for (int i = 0; i < entries.size(); i++) {
-                        NotebookEntry e = entries.get(i);
-                        if (!e.repoUrl().equals(url)) {
-                            continue;
-                        }
-                        Optional<ObjectId> advertised = GitCache.advertised(remote, e.branch());
-                        Optional<List<String>> warnings = advertised.isEmpty() || e.destSubDir().isEmpty() ? Optional.empty()
-                                : sync.upToDate(e.destSubDir(), advertised.get(), e.sourceDir());
-                        if (warnings.isPresent()) {
-                            current.put(i, Map.entry(advertised.get(), warnings.get()));
-                        } else {
-                            all = false;
-                        }
-                    }
-                    if (!all) {
+                    List<NotebookEntry> ofRepo = config.entries().stream().filter(e -> e.repoUrl().equals(url)).toList();
+                    ofRepo.forEach(e -> current(sync, e, remote).ifPresent(c -> current.put(e, c)));
+                    if (!current.keySet().containsAll(ofRepo)) {
                         commits.put(url, cache.fetch(url, repo.getValue(), remote));
                     }
                 } catch (FetchException e) {
                     fetchErrors.put(url, e.getMessage());
                 }
             }
-            for (int i = 0; i < entries.size(); i++) {
-                NotebookEntry entry = entries.get(i);
-                Map.Entry<ObjectId, List<String>> upToDate = current.get(i);
+            for (NotebookEntry entry : config.entries()) {
+                Current upToDate = current.get(entry);
                 if (upToDate != null) {
-                    SyncReport report = new SyncReport(0, 0, 0, 0, List.of(), upToDate.getValue());
-                    print(entry, upToDate.getKey().abbreviate(12).name(), report);
-                    reports.add(new EntryReport(entry, Optional.of(upToDate.getKey().name()), Optional.of(report), Optional.empty()));
+                    SyncReport report = new SyncReport(0, 0, 0, 0, List.of(), upToDate.warnings());
+                    print(entry, upToDate.commit().abbreviate(12).name(), report);
+                    reports.add(new EntryReport(entry, Optional.of(upToDate.commit().name()), Optional.of(report), Optional.empty()));
                 } else {
                     reports.add(deployEntry(cache, sync, entry, commits.get(entry.repoUrl()), fetchErrors.get(entry.repoUrl())));
                 }
             }
         }
         return reports;
+    }
+
+    /** An entry already deployed from the commit the remote advertises: that commit and the warnings of the deploy. */
+    private record Current(ObjectId commit, List<String> warnings) {
+    }
+
+    private static Optional<Current> current(TreeSync sync, NotebookEntry entry, Map<String, Ref> remote) {
+        Optional<ObjectId> advertised = GitCache.advertised(remote, entry.branch());
+        if (advertised.isEmpty() || entry.destSubDir().isEmpty()) {
+            return Optional.empty();
+        }
+        return sync.upToDate(entry.destSubDir(), advertised.get(), entry.sourceDir()).map(w -> new Current(advertised.get(), w));
     }
 
     private void print(NotebookEntry entry, String shortCommit, SyncReport report) {

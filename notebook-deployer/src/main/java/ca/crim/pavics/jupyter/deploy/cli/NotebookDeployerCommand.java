@@ -8,6 +8,7 @@ import ca.crim.pavics.jupyter.deploy.git.JGitTuning;
 import ca.crim.pavics.jupyter.deploy.git.TransferNeeded;
 import ca.crim.pavics.jupyter.deploy.sync.TreeSync;
 import ca.crim.pavics.jupyter.image.FileTrees;
+import ca.crim.pavics.jupyter.registry.RegistryClient;
 import ca.crim.pavics.jupyter.spec.NotebookConfig;
 import ca.crim.pavics.jupyter.spec.NotebookConfigParser;
 import ca.crim.pavics.jupyter.spec.SpecException;
@@ -169,7 +170,7 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
     }
 
     private NotebookConfig fromImage(TeeConsole console) throws IOException, SpecException {
-        String yaml = new ImageLabelReader(insecureRegistry, ca.crim.pavics.jupyter.registry.RegistryClient.dockerConfig(env)).label(image, LABEL)
+        String yaml = new ImageLabelReader(insecureRegistry, RegistryClient.dockerConfig(env)).label(image, LABEL)
                 .orElseThrow(() -> new IOException("image " + image + " has no label " + LABEL));
         console.info("config from the label " + LABEL + " of " + image);
         return new NotebookConfigParser().parse(Path.of(image + " (label " + LABEL + ")"), yaml);

@@ -17,7 +17,11 @@ final class TeeConsole implements Console {
     private final PrintWriter out;
     private final PrintWriter err;
     private final Optional<Path> logFile;
-    private java.util.List<String[]> held;
+    /** Lines held back (see {@link #hold}), or null. */
+    private java.util.List<Line> held;
+
+    private record Line(PrintWriter terminal, String text) {
+    }
 
     TeeConsole(PrintWriter out, PrintWriter err, Optional<Path> logFile) {
         this.out = out;
@@ -47,23 +51,25 @@ final class TeeConsole implements Console {
 
     /** Writes the held lines, and the next ones at once. */
     synchronized void release() {
-        java.util.List<String[]> lines = held;
+        java.util.List<Line> lines = held;
         held = null;
         if (lines != null) {
-            lines.forEach(l -> emit(l[0].equals("out") ? out : err, l[1]));
+            lines.forEach(l -> emit(l.terminal(), l.text()));
         }
     }
 
     /** Drops the held lines. */
     synchronized void discard() {
-        held = new java.util.ArrayList<>();
+        if (held != null) {
+            held.clear();
+        }
     }
 
     private synchronized void write(PrintWriter terminal, String level, String line) {
         String stamped = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                 + " notebook-deployer: " + level + line;
         if (held != null) {
-            held.add(new String[] {terminal == out ? "out" : "err", stamped});
+            held.add(new Line(terminal, stamped));
             return;
         }
         emit(terminal, stamped);

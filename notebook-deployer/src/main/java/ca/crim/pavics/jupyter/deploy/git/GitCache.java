@@ -37,11 +37,7 @@ public final class GitCache implements AutoCloseable {
     private final Path folder;
     private final Map<String, Git> open = new LinkedHashMap<>();
 
-    /** Packs a cache repository may hold before they are merged into one (each fetch adds one). */
-    static final int MAX_PACKS = 24;
-
     private boolean checkOnly;
-    private int maxPacks = MAX_PACKS;
 
     public GitCache(Path folder) {
         this.folder = folder;
@@ -67,7 +63,7 @@ public final class GitCache implements AutoCloseable {
 
     /** As {@link #fetch(String, Collection)}, with the refs the repository advertised ({@link #remoteRefs}). */
     public Fetched fetch(String url, Collection<String> refs, Map<String, Ref> remote) throws FetchException, TransferNeeded {
-        Git git = repository(url); 
+        Git git = repository(url);
         Map<String, ObjectId> commits = new LinkedHashMap<>();
         List<RefSpec> specs = new ArrayList<>();
         List<String> commitRefs = new ArrayList<>();
@@ -100,7 +96,6 @@ public final class GitCache implements AutoCloseable {
                     fetch.setDepth(1);
                 }
                 fetch.call();
-                housekeep(git);
             }
             for (String ref : refs) {
                 if (failures.containsKey(ref)) {
@@ -127,46 +122,10 @@ public final class GitCache implements AutoCloseable {
         }
     }
 
-    /** Sets the number of packs above which a fetch merges them (tests). */
-    GitCache maxPacks(int packs) {
-        this.maxPacks = packs;
-        return this;
-    }
-
-    /**
-     * Each fetch adds a pack, and each pack completed from a thin one holds its own copy of the old versions of the
-     * changed files: past {@link #MAX_PACKS} packs, they are merged into one (duplicates dropped, as git's
-     * {@code gc --auto} would). No delta search (the objects are reused as stored), so it costs about a copy. The
-     * merged packs are deleted by a later merge once an hour old ({@code gc.prunePackExpire}): another run sharing
-     * the cache may still be reading them.
-     */
-    private void housekeep(Git git) {
-        String[] packs = new java.io.File(git.getRepository().getDirectory(), "objects/pack").list((d, n) -> n.endsWith(".pack"));
-        if (packs == null || packs.length <= maxPacks) {
-            return;
-        }
-        org.eclipse.jgit.storage.pack.PackConfig config = new org.eclipse.jgit.storage.pack.PackConfig(git.getRepository());
-        config.setDeltaCompress(false);
-        config.setReuseDeltas(true);
-        config.setReuseObjects(true);
-        config.setBuildBitmaps(false);
-        try {
-            org.eclipse.jgit.internal.storage.file.GC gc = new org.eclipse.jgit.internal.storage.file.GC(
-                    (org.eclipse.jgit.internal.storage.file.FileRepository) git.getRepository());
-            gc.setPackConfig(config);
-            gc.gc().get();
-        } catch (IOException | java.text.ParseException | GitAPIException | java.util.concurrent.ExecutionException
-                | RuntimeException e) {
-            // only a cache: left as it is, the next fetch tries again
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static boolean upToDate(Repository repo, Ref remote, String localName) {
         try {
             Ref local = repo.exactRef(localName);
-            ObjectId remoteId = remote.getPeeledObjectId() != null ? remote.getPeeledObjectId() : remote.getObjectId();
+            ObjectId remoteId = commitOf(remote);
             if (local == null || remoteId == null) {
                 return false;
             }
@@ -210,10 +169,12 @@ public final class GitCache implements AutoCloseable {
         if (r == null) {
             r = remote.get(Constants.R_TAGS + ref);
         }
-        if (r == null) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.ofNullable(r.getPeeledObjectId() != null ? r.getPeeledObjectId() : r.getObjectId());
+        return r == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(commitOf(r));
+    }
+
+    /** What an advertised ref points to: the commit of an annotated tag, else its object. */
+    private static ObjectId commitOf(Ref ref) {
+        return ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
     }
 
     /** The branches and tags of {@code url} (one round trip; no local repository needed). */
@@ -274,6 +235,22 @@ public final class GitCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Settings of a cache repository (where it does not have its own). A private cache: received packs are kept as
+     * sent, and the bases appended to thin packs stored uncompressed (see CacheRepository). Each fetch adds a pack,
+     * each holding its own copy of the old versions of the changed files: JGit's automatic gc after a fetch merges
+     * them past 24 packs (its default is 50), in the fetch itself rather than in a thread the end of the run would
+     * cut short, and without delta search, which would take minutes on large binary notebooks (objects are reused as
+     * stored, so a merge costs about a copy; packs it replaces are deleted by a later one, once an hour old).
+     */
+    private static final String[][] SETTINGS = {
+        {"core", "compression", "0"},
+        {"gc", "autoPackLimit", "24"},
+        {"gc", "autoDetach", "false"},
+        {"pack", "deltaCompression", "false"},
+        {"pack", "buildBitmaps", "false"},
+    };
+
     private Git repository(String url) throws FetchException {
         Git git = open.get(url);
         if (git != null) {
@@ -291,11 +268,15 @@ public final class GitCache implements AutoCloseable {
             throw new FetchException("cannot use the cache " + dir + ": " + oneLine(e), e);
         }
         try {
-            // a private cache: received packs are kept as sent; the bases appended to thin packs are stored
-            // uncompressed (see CacheRepository)
             var config = git.getRepository().getConfig();
-            if (config.getInt("core", null, "compression", -1) != 0) {
-                config.setInt("core", null, "compression", 0);
+            boolean changed = false;
+            for (String[] setting : SETTINGS) {
+                if (config.getString(setting[0], null, setting[1]) == null) {
+                    config.setString(setting[0], null, setting[1], setting[2]);
+                    changed = true;
+                }
+            }
+            if (changed) {
                 config.save();
             }
         } catch (IOException e) {

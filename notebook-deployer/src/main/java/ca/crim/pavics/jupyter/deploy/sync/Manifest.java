@@ -48,12 +48,18 @@ final class Manifest {
     }
 
     /**
-     * A manifest: the git tree the version was made from, the warnings of that deploy, and its entries by path
-     * ("" is the version's own folder).
+     * A manifest: the commit and source folder the version was made from, their git tree, the warnings of that
+     * deploy, and its entries ("" is the version's own folder).
      */
     record Contents(ObjectId commit, String sourceDir, ObjectId tree, List<String> warnings, List<Entry> entries) {
-        Contents withCommit(ObjectId other) {
-            return new Contents(other, sourceDir, tree, warnings, entries);
+        /** Whether the version was made from {@code sourceDir} at {@code commit}. */
+        boolean madeFrom(ObjectId otherCommit, String otherSourceDir) {
+            return commit.equals(otherCommit) && sourceDir.equals(otherSourceDir);
+        }
+
+        /** The same version, recorded as made from {@code sourceDir} at {@code commit} (which has the same tree). */
+        Contents from(ObjectId otherCommit, String otherSourceDir) {
+            return new Contents(otherCommit, otherSourceDir, tree, warnings, entries);
         }
     }
 
@@ -146,22 +152,16 @@ final class Manifest {
     }
 
     /**
-     * Writes {@code contents} to {@code file} atomically. Entries changed in the same clock tick as the manifest
-     * itself could be edited again unnoticed (git's "racily clean" entries): they are written with an impossible
-     * mtime, so the next run reads them once more.
+     * Writes {@code contents} to {@code file} atomically. An entry changed in the same clock tick as the manifest
+     * could be edited again unnoticed (git's "racily clean" entries): its time is taken from the file system's clock
+     * (the new file's own mtime, after every entry was read) and such entries are written with an impossible mtime,
+     * so the next run reads them once more.
      */
     static void write(Path file, Contents contents) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        write(temp, contents, Long.MAX_VALUE);
-        long written = stat(temp).mtime();
-        boolean racy = contents.entries().stream().anyMatch(e -> Math.max(e.mtime(), e.ctime()) >= written);
-        if (racy) {
-            write(temp, contents, written);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void write(Path temp, Contents contents, long racyFrom) throws IOException {
+        Files.deleteIfExists(temp);
+        Files.createFile(temp);
+        long racyFrom = stat(temp).mtime();
         try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
             w.write(HEADER + "\ncommit\t" + contents.commit().name() + "\nsource\t" + escape(contents.sourceDir())
                     + "\ntree\t" + contents.tree().name() + "\n");
@@ -173,6 +173,7 @@ final class Manifest {
                 line(w, v, escape(v.path()), mtime);
             }
         }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void line(Writer w, Entry v, String path, long mtime) throws IOException {

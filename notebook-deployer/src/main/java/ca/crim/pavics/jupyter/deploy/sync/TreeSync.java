@@ -78,14 +78,19 @@ public final class TreeSync {
      * holds exactly what its manifest lists, and the folders were not walked).
      */
     private record Scan(Path current, Optional<Manifest.Contents> manifest, Path[] paths, java.util.BitSet matched,
-            boolean intact, Map<String, Path> walked) {
+            Map<String, Path> walked) {
+        /** The version holds exactly what its manifest lists (then its folders were not walked). */
+        boolean intact() {
+            return manifest.isPresent() && matched.cardinality() == paths.length;
+        }
+
         boolean holds(ObjectId tree) {
-            return intact && manifest.get().tree().equals(tree);
+            return intact() && manifest.get().tree().equals(tree);
         }
 
         /** Files and links of the live version. */
         Map<String, Path> existing() {
-            if (!intact) {
+            if (!intact()) {
                 return walked;
             }
             Map<String, Path> listed = new java.util.HashMap<>();
@@ -156,16 +161,15 @@ public final class TreeSync {
         Optional<Manifest.Contents> manifest = r.managed() ? Manifest.load(r.manifest()) : Optional.empty();
         if (manifest.isEmpty()) {
             Map<String, Path> existing = r.current() == null ? Map.of() : existing(r.current(), Set.of());
-            return new Scan(r.current(), manifest, new Path[0], new java.util.BitSet(), false, existing);
+            return new Scan(r.current(), manifest, new Path[0], new java.util.BitSet(), existing);
         }
         // one lstat per recorded entry; the folders are listed only when something changed
         ManifestCheck check = new ManifestCheck(r.current(), manifest.get().entries());
         started.accept(check);
         check.await();
-        Path[] paths = check.paths();
         java.util.BitSet matched = check.unchanged();
-        boolean intact = matched.cardinality() == paths.length;
-        return new Scan(r.current(), manifest, paths, matched, intact, intact ? null : existing(r.current(), Set.of()));
+        boolean intact = matched.cardinality() == check.paths().length;
+        return new Scan(r.current(), manifest, check.paths(), matched, intact ? null : existing(r.current(), Set.of()));
     }
 
     private Resolved resolve(String destSubDir) throws IOException, SyncException {
@@ -216,7 +220,6 @@ public final class TreeSync {
         if (scan == null || !scan.intact()) {
             return Optional.empty();
         }
-        Manifest.Contents m = scan.manifest().get();
         try {
             Resolved now = resolve(destSubDir);
             if (!now.managed() || !java.util.Objects.equals(now.current(), scan.current())) {
@@ -225,7 +228,8 @@ public final class TreeSync {
         } catch (IOException | SyncException e) {
             return Optional.empty();
         }
-        return m.commit().equals(commit) && m.sourceDir().equals(sourceDir) ? Optional.of(m.warnings()) : Optional.empty();
+        Manifest.Contents m = scan.manifest().get();
+        return m.madeFrom(commit, sourceDir) ? Optional.of(m.warnings()) : Optional.empty();
     }
 
     /** The prefetched scan when it is of the version live now, else a fresh one. */
@@ -253,10 +257,9 @@ public final class TreeSync {
         if (managed && scan.holds(tree.treeId())) {
             // the live version was made from this very tree and nothing in it changed since: no git walk, no reads
             Manifest.Contents recorded = scan.manifest().get();
-            if (!dryRun && (!recorded.commit().equals(tree.commit()) || !recorded.sourceDir().equals(tree.sourceDir()))) {
+            if (!dryRun && !recorded.madeFrom(tree.commit(), tree.sourceDir())) {
                 // a commit that left the folder alone: recorded, so that the next run knows it from the commit alone
-                Manifest.write(r.manifest(), new Manifest.Contents(tree.commit(), tree.sourceDir(), recorded.tree(),
-                        recorded.warnings(), recorded.entries()));
+                Manifest.write(r.manifest(), recorded.from(tree.commit(), tree.sourceDir()));
             }
             return new SyncReport(0, 0, 0, 0, List.of(), recorded.warnings());
         }
@@ -265,10 +268,8 @@ public final class TreeSync {
         Map<String, Path> existing = scan.existing();
         Plan plan = plan(tree, desired, existing, scan.unchanged());
         if (!plan.changed() && managed) {
-            boolean recordedTree = scan.manifest().isPresent() && scan.manifest().get().tree().equals(tree.treeId())
-                    && scan.manifest().get().commit().equals(tree.commit())
-                    && scan.manifest().get().sourceDir().equals(tree.sourceDir());
-            if ((plan.hashed > 0 || !recordedTree) && !dryRun) {
+            boolean recorded = scan.manifest().filter(m -> m.madeFrom(tree.commit(), tree.sourceDir())).isPresent();
+            if ((plan.hashed > 0 || !recorded) && !dryRun) {
                 writeManifest(versions.resolve(currentName), tree, desired, warnings);
             }
             return plan.report(warnings);
@@ -578,6 +579,12 @@ public final class TreeSync {
         };
     }
 
+    /** The folder of a relative path ("" at the top). */
+    private static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
     /** Records the version as it is now on disk: its folders, files and links with their status. */
     private static void writeManifest(Path version, SourceTree tree, Map<String, SourceFile> desired, List<String> warnings)
             throws IOException {
@@ -585,11 +592,8 @@ public final class TreeSync {
         Set<String> dirs = new java.util.HashSet<>();
         entries.add(Manifest.stat(version).entry("", null));
         for (SourceFile f : desired.values()) {
-            int slash = f.path().lastIndexOf('/');
-            while (slash > 0 && dirs.add(f.path().substring(0, slash))) {
-                String dir = f.path().substring(0, slash);
+            for (String dir = parent(f.path()); !dir.isEmpty() && dirs.add(dir); dir = parent(dir)) {
                 entries.add(Manifest.stat(version.resolve(dir)).entry(dir, null));
-                slash = dir.lastIndexOf('/');
             }
             Manifest.Stat stat = Manifest.stat(version.resolve(f.path()));
             if (stat.type() == type(f)) {

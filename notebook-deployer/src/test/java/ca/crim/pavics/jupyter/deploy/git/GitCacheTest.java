@@ -49,13 +49,16 @@ class GitCacheTest {
         Path cacheDir = tmp.resolve("cache");
         for (int i = 0; i < 5; i++) {
             repo.write("nb/f" + i + ".md", "version " + i + "\n").commit("c" + i);
-            try (GitCache cache = new GitCache(cacheDir).maxPacks(3)) {
+            try (GitCache cache = new GitCache(cacheDir)) {
                 cache.fetch(repo.fileUrl(), List.of("main"));
             }
             if (i == 0) {
-                // packs replaced by a merge are deleted once older than an hour (another run may still read them)
-                Files.writeString(repository(cacheDir).resolve("config"), "[gc]\n\tprunePackExpire = now\n",
-                        java.nio.file.StandardOpenOption.APPEND);
+                String settings = Files.readString(repository(cacheDir).resolve("config"));
+                assertThat(settings).contains("autoPackLimit = 24", "autoDetach = false", "deltaCompression = false");
+                // a lower limit (the cache keeps a repository's own settings), and packs replaced by a merge deleted
+                // at once rather than once an hour old (another run may still read them)
+                Files.writeString(repository(cacheDir).resolve("config"), settings.replace("autoPackLimit = 24",
+                        "autoPackLimit = 3\n\tprunePackExpire = now"));
             }
         }
         assertThat(packs(cacheDir)).as("merged when a fourth came").isLessThanOrEqualTo(3);
