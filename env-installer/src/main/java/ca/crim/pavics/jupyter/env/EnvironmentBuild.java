@@ -19,6 +19,7 @@ import ca.crim.pavics.jupyter.env.plan.SnapshotException;
 import ca.crim.pavics.jupyter.registry.Digests;
 import ca.crim.pavics.jupyter.registry.ImageReference;
 import ca.crim.pavics.jupyter.registry.RegistryClient;
+import ca.crim.pavics.jupyter.registry.RegistrySettings;
 import ca.crim.pavics.jupyter.spec.EnvironmentFile;
 import ca.crim.pavics.jupyter.spec.EnvironmentFileParser;
 import ca.crim.pavics.jupyter.spec.PipRequirement;
@@ -57,8 +58,8 @@ public final class EnvironmentBuild {
      *     write a docker-save tar in {@code workDir}
      */
     public record Request(Path lockFile, Path environmentFile, Path snapshotFile, String baseImage,
-            Optional<String> targetRepository, Path workDir, Path cacheDir, boolean insecureRegistries,
-            boolean allowLinkScripts, int gzipLevel, int parallelism, Optional<JsonNode> dockerConfig) {
+            Optional<String> targetRepository, Path workDir, Path cacheDir, RegistrySettings registry,
+            boolean allowLinkScripts, int gzipLevel, int parallelism) {
     }
 
     /**
@@ -105,8 +106,7 @@ public final class EnvironmentBuild {
         LockChecks.check(r.lockFile(), lockText, r.environmentFile(), envBytes, env, lock, baseVersions);
 
         ImageReference baseRef = reference(r.baseImage(), "base image");
-        RegistryClient baseClient = new RegistryClient(baseRef, r.insecureRegistries(), r.dockerConfig())
-                .withInsecureHint("-Djib.allowInsecureRegistries=true");
+        RegistryClient baseClient = new RegistryClient(baseRef, r.registry());
         RegistryClient.Manifest baseManifest = baseClient.manifest(baseRef.digest().isEmpty() ? baseRef.tag() : baseRef.digest());
         String key = Digests.sha256Hex(String.join("\n", INSTALLER_VERSION, lockSha,
                 Digests.sha256Hex(snapshotBytes), baseManifest.digest(), String.valueOf(r.gzipLevel()),
@@ -115,25 +115,37 @@ public final class EnvironmentBuild {
         Path keyDir = r.workDir().resolve(key.substring(0, 32));
 
         Optional<RegistryClient> target = Optional.empty();
+        String rebuilt = "";
         if (r.targetRepository().isPresent()) {
             ImageReference targetRef = reference(r.targetRepository().get() + ":" + tag, "environment image");
-            RegistryClient client = new RegistryClient(targetRef, r.insecureRegistries(), r.dockerConfig())
-                    .withInsecureHint("-Djib.allowInsecureRegistries=true");
+            RegistryClient client = new RegistryClient(targetRef, r.registry());
             if (targetRef.registry().equals(baseRef.registry())) {
                 client.alsoPullFrom(baseRef.repository());
             }
             Optional<RegistryClient.Manifest> existing = client.rawManifest(tag);
             if (existing.isPresent()) {
+                Optional<String> missing = missingBlob(client, existing.get());
                 String from = r.targetRepository().get() + "@" + existing.get().digest();
-                LOG.info("environment image unchanged (lock, snapshot and base as before): {}", from);
-                return new Result(from, key, true, "unchanged");
+                if (missing.isEmpty()) {
+                    LOG.info("environment image unchanged (lock, snapshot and base as before): {}", from);
+                    return new Result(from, key, true, "unchanged");
+                }
+                rebuilt = "rebuilt: blob " + missing.get() + " of the previous " + tag + " was missing; ";
+                LOG.warn("environment image {} is incomplete (blob {} is missing from {}): building it again", from,
+                        missing.get(), r.targetRepository().get());
             }
             target = Optional.of(client);
         } else {
             Path tar = keyDir.resolve("environment-image.tar");
             if (Files.isRegularFile(tar)) {
-                LOG.info("environment image unchanged (lock, snapshot and base as before): {}", tar);
-                return new Result("tar://" + tar.toAbsolutePath(), key, true, "unchanged");
+                Optional<String> problem = DockerSaveTar.verify(tar);
+                if (problem.isEmpty()) {
+                    LOG.info("environment image unchanged (lock, snapshot and base as before): {}", tar);
+                    return new Result("tar://" + tar.toAbsolutePath(), key, true, "unchanged");
+                }
+                rebuilt = "rebuilt: the previous tar failed verification (" + problem.get() + "); ";
+                LOG.warn("environment image {} fails verification ({}): building it again", tar, problem.get());
+                Files.delete(tar);
             }
         }
 
@@ -161,7 +173,7 @@ public final class EnvironmentBuild {
         ImageComposer.Composed image = ImageComposer.compose(baseConfig, baseManifest.bytes(), baseManifest.mediaType(),
                 layers.layers(), layers.descriptions(), labels);
         long layerBytes = layers.layers().stream().mapToLong(l -> l.size()).sum();
-        String summary = layers.summary() + "; " + layers.layers().size() + " layers, "
+        String summary = rebuilt + layers.summary() + "; " + layers.layers().size() + " layers, "
                 + String.format("%.1f MB", layerBytes / 1024.0 / 1024.0) + " compressed";
         if (target.isPresent()) {
             RegistryPush.Stats stats = RegistryPush.push(baseClient, target.get(), image, layers.layers(), tag);
@@ -174,6 +186,20 @@ public final class EnvironmentBuild {
         DockerSaveTar.write(tar, "environment:" + tag, baseClient, image, layers.layers());
         LOG.info("environment image {}: {}", tar, summary);
         return new Result("tar://" + tar.toAbsolutePath(), key, false, summary);
+    }
+
+    /** The first blob (config, then layers) of an image manifest that the repository does not have. */
+    private static Optional<String> missingBlob(RegistryClient client, RegistryClient.Manifest manifest) throws IOException {
+        JsonNode json = manifest.json();
+        List<String> digests = new ArrayList<>();
+        digests.add(json.path("config").path("digest").asText());
+        json.path("layers").forEach(l -> digests.add(l.path("digest").asText()));
+        for (String digest : digests) {
+            if (!client.hasBlob(digest)) {
+                return Optional.of(digest);
+            }
+        }
+        return Optional.empty();
     }
 
     private static InstallTarget installTarget(Request r, LockFile lock, BaseSnapshot base, Path keyDir)

@@ -3,6 +3,8 @@ package ca.crim.pavics.jupyter.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.crim.pavics.jupyter.registry.DockerCredentials;
+import ca.crim.pavics.jupyter.registry.RegistrySettings;
 import ca.crim.pavics.jupyter.testsupport.ExternalTools;
 import ca.crim.pavics.jupyter.testsupport.LocalRegistry;
 import ca.crim.pavics.jupyter.testsupport.LockedEnvironmentFixture;
@@ -49,6 +51,9 @@ class EnvironmentBuildIT {
     private Path real;
     private static final String PREFIX = "opt/conda/envs/birdy";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Local plain-HTTP registries, no credentials. */
+    static final RegistrySettings LOCAL = RegistrySettings.defaults(java.util.Map.of()).withAllowInsecure(true)
+            .withCredentials(DockerCredentials.none());
 
     private Path work;
     private LocalRegistry registry;
@@ -89,7 +94,7 @@ class EnvironmentBuildIT {
     private EnvironmentBuild.Request request(LockedEnvironmentFixture.Files_ f, String repository, String workName) {
         return new EnvironmentBuild.Request(f.lockFile(), f.environmentFile(), f.snapshotFile(), baseImage,
                 Optional.of(registry.address() + "/" + repository), work.resolve(workName), work.resolve("cache-" + workName),
-                true, false, 6, 2, Optional.empty());
+                LOCAL, false, 6, 2);
     }
 
     @Test
@@ -261,8 +266,8 @@ class EnvironmentBuildIT {
         try (LocalRegistry other = LocalRegistry.start(work.resolve("other-registry"))) {
             EnvironmentBuild.Request r = request(fixture, "x", "build3");
             EnvironmentBuild.Request elsewhere = new EnvironmentBuild.Request(r.lockFile(), r.environmentFile(), r.snapshotFile(),
-                    r.baseImage(), Optional.of(other.address() + "/pavics/env-test"), r.workDir(), r.cacheDir(), true, false, 6, 2,
-                    Optional.empty());
+                    r.baseImage(), Optional.of(other.address() + "/pavics/env-test"), r.workDir(), r.cacheDir(), LOCAL, false,
+                    6, 2);
             EnvironmentBuild.Result copied = new EnvironmentBuild().build(elsewhere);
             assertThat(copied.fromImage()).startsWith(other.address() + "/pavics/env-test@sha256:");
             assertThat(copied.fromImage().substring(copied.fromImage().indexOf('@')))

@@ -4,7 +4,10 @@ import ca.crim.pavics.jupyter.env.EnvironmentBuild;
 import ca.crim.pavics.jupyter.env.EnvironmentException;
 import ca.crim.pavics.jupyter.env.fetch.PackageCache;
 import ca.crim.pavics.jupyter.env.lock.LockFiles;
-import ca.crim.pavics.jupyter.registry.RegistryClient;
+import ca.crim.pavics.jupyter.registry.RegistrySettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.io.File;
 import java.util.Optional;
 import org.apache.maven.plugin.MojoFailureException;
@@ -57,6 +60,17 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
     @Parameter(property = "jib.allowInsecureRegistries", defaultValue = "false")
     private boolean insecure;
 
+    /** Send registry credentials over plain HTTP (Jib's option of the same name); never by default. */
+    @Parameter(property = "jib.sendCredentialsOverHttp", defaultValue = "false")
+    private boolean sendCredentialsOverHttp;
+
+    /** Longest silence on a registry connection, in seconds (not the length of a transfer). */
+    @Parameter(property = "image.registry.timeout", defaultValue = "60")
+    private int registryTimeoutSeconds;
+
+    @Parameter(defaultValue = "${project.build.directory}", readonly = true)
+    private File buildDirectory;
+
     @Parameter(property = "jib.skip", defaultValue = "false")
     private boolean jibSkip;
 
@@ -71,6 +85,7 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
         if (skipped()) {
             return;
         }
+        forgetPreviousImage();
         if (jibSkip) {
             getLog().info("Skipping the environment image: jib.skip is set");
             return;
@@ -85,11 +100,18 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
         File lock = lockFile != null ? lockFile
                 : LockFiles.find(project.getBasedir().toPath()).map(java.nio.file.Path::toFile)
                         .orElse(new File(project.getBasedir(), LockFiles.NAMES.get(0)));
+        if (registryTimeoutSeconds < 1) {
+            throw new MojoFailureException("image.registry.timeout must be a number of seconds >= 1, not "
+                    + registryTimeoutSeconds);
+        }
+        RegistrySettings registry = RegistrySettings.defaults(System.getenv()).withAllowInsecure(insecure)
+                .withSendCredentialsOverHttp(sendCredentialsOverHttp)
+                .withReadTimeout(Duration.ofSeconds(registryTimeoutSeconds))
+                .withNotices(line -> getLog().warn(line));
         EnvironmentBuild.Request request = new EnvironmentBuild.Request(lock.toPath(), environmentFile.toPath(),
                 baseSnapshot.toPath(), baseImage, Optional.ofNullable(targetRepository).filter(s -> !s.isBlank()),
                 workDir.toPath(), cacheDir != null ? cacheDir.toPath() : PackageCache.defaultDir(System.getenv()),
-                insecure, allowLinkScripts, gzipLevel, Runtime.getRuntime().availableProcessors(),
-                RegistryClient.dockerConfig(System.getenv()));
+                registry, allowLinkScripts, gzipLevel, Runtime.getRuntime().availableProcessors());
         try {
             EnvironmentBuild.Result result = new EnvironmentBuild().build(request);
             project.getProperties().setProperty("image.fromImage", result.fromImage());
@@ -97,7 +119,22 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
                     + " (environment key " + result.key().substring(0, 16) + ")");
             getLog().info("Environment image: " + result.fromImage() + (result.reused() ? " (unchanged, reused)" : " — " + result.summary()));
         } catch (EnvironmentException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+            throw new MojoFailureException(HelpfulSuggestions.forFailure(e, insecure), e);
+        }
+    }
+
+    /**
+     * Removes what Jib wrote for the previous build ({@code jib-image.digest}, {@code .id}, {@code .json}, the
+     * tarball): if this build fails, nothing there still names the old image as if it were this one.
+     */
+    private void forgetPreviousImage() throws MojoFailureException {
+        for (String name : new String[] {"jib-image.digest", "jib-image.id", "jib-image.json", "jib-image.tar"}) {
+            try {
+                Files.deleteIfExists(buildDirectory.toPath().resolve(name));
+            } catch (IOException e) {
+                throw new MojoFailureException("cannot remove the previous build's " + buildDirectory.toPath().resolve(name)
+                        + ": " + e.getMessage());
+            }
         }
     }
 }

@@ -6,10 +6,15 @@ import java.util.regex.Pattern;
 /**
  * A registry image reference such as {@code birdhouse/pavics-jupyter-base:0.5.0},
  * {@code 127.0.0.1:5000/pavics/crim-jupyter-eo:0.5.0} or {@code name@sha256:...}, with Docker's defaults
- * (registry {@code docker.io}, namespace {@code library}, tag {@code latest}).
+ * (registry {@code docker.io}, namespace {@code library}, tag {@code latest}). Docker Hub's other names
+ * ({@code index.docker.io}, {@code registry-1.docker.io}, {@code registry.hub.docker.com}) are read as
+ * {@code docker.io}, so one image has one reference whatever name it was written with.
  */
 public record ImageReference(String registry, String repository, String tag, String digest) {
     public static final String DOCKER_HUB = "docker.io";
+    /** Other names of Docker Hub, read as {@link #DOCKER_HUB}. */
+    public static final java.util.List<String> DOCKER_HUB_ALIASES = java.util.List.of("index.docker.io",
+            "registry-1.docker.io", "registry.hub.docker.com");
     private static final Pattern REPOSITORY = Pattern.compile(
             "^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$");
     private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
@@ -39,6 +44,9 @@ public record ImageReference(String registry, String repository, String tag, Str
                 registry = first;
                 ref = ref.substring(slash + 1);
             }
+        }
+        if (DOCKER_HUB_ALIASES.contains(registry.toLowerCase(Locale.ROOT))) {
+            registry = DOCKER_HUB;
         }
         if (!REGISTRY.matcher(registry).matches()) {
             throw new IllegalArgumentException("invalid registry '" + registry + "' in image reference '" + reference + "'");

@@ -2,42 +2,44 @@ package ca.crim.pavics.jupyter.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A client of one repository of an OCI / Docker registry (distribution spec HTTP API): manifests, blobs, blob
- * mounts, monolithic uploads. Authenticates as Docker does: anonymous or credentialed bearer tokens from the realm
- * named by {@code WWW-Authenticate} (Docker Hub), or basic auth, with credentials from the docker configuration's
- * {@code auths}. Blob downloads follow redirects (CDNs) without our credentials.
+ * A client of one repository of an OCI / Docker registry (OCI distribution spec HTTP API): manifests, blobs, blob
+ * mounts, monolithic uploads.
+ *
+ * <p>Every manifest and blob read is checked against the digest it was requested by (or, for a manifest read by
+ * tag, the {@code Docker-Content-Digest} the registry announced), while it streams: see {@link VerifyingInputStream}.
+ * Requests time out after {@link RegistrySettings#readTimeout()} of silence. Idempotent requests and whole uploads
+ * (a new upload session each time: never half-committed) are retried after connection resets, 429 (honouring
+ * {@code Retry-After}), 500, 502, 503 and 504, as {@link RegistrySettings#retry()} allows; each retry is told on one
+ * line. Authentication is answered by {@link RegistryAuthenticator} with {@link DockerCredentials}. With
+ * {@link RegistrySettings#allowInsecure()}, HTTPS accepts any certificate and a registry that does not speak TLS is
+ * spoken to over plain HTTP.
+ *
+ * <p>Failures are {@link RegistryException}s whose {@link RegistryException#kind()} says why.
  */
 public final class RegistryClient {
+    /** Manifest media types we accept: OCI and Docker v2 schema 2, images and indexes. */
     public static final String ACCEPT_MANIFESTS = String.join(", ", "application/vnd.oci.image.index.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.v2+json");
-    private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    /** Registries must accept manifests of at least 4 MiB (distribution spec); we read no larger ones. */
+    static final int MAX_MANIFEST_BYTES = 4 << 20;
+    private static final int MAX_IN_MEMORY_BLOB = 64 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
 
     /** A manifest as the registry serves it: exact bytes, media type and digest. */
     public record Manifest(byte[] bytes, String mediaType, String digest) {
@@ -46,297 +48,429 @@ public final class RegistryClient {
         }
     }
 
+    /**
+     * What a reference resolves to: the image manifest for linux/amd64 and, when the reference named a multi-platform
+     * index, that index's digest.
+     */
+    public record Resolved(Manifest manifest, Optional<String> indexDigest) {
+    }
+
+    /** The content of an upload, opened anew for each attempt. */
+    @FunctionalInterface
+    public interface BlobSource {
+        InputStream open() throws IOException;
+    }
+
     private final ImageReference ref;
-    private final boolean insecure;
-    private final Optional<JsonNode> dockerConfig;
-    private final List<String> extraScopes = new ArrayList<>();
-    private volatile String authorization;
-    private String insecureHint = "the insecure-registry option";
+    private final RegistrySettings settings;
+    private final RegistryAuthenticator auth;
+    private final RetryingCalls calls;
 
-    public RegistryClient(ImageReference ref, boolean insecure, Optional<JsonNode> dockerConfig) {
+    public RegistryClient(ImageReference ref, RegistrySettings settings) {
         this.ref = ref;
-        this.insecure = insecure;
-        this.dockerConfig = dockerConfig;
-    }
-
-    /** The docker configuration: $DOCKER_CONFIG/config.json, else ~/.docker/config.json, if present. */
-    public static Optional<JsonNode> dockerConfig(Map<String, String> env) {
-        Path dir = env.containsKey("DOCKER_CONFIG") ? Path.of(env.get("DOCKER_CONFIG"))
-                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".docker");
-        Path file = dir.resolve("config.json");
-        try {
-            return Files.isRegularFile(file) ? Optional.of(JSON.readTree(file.toFile())) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Names the option that allows plain HTTP, in the error for an unreachable registry. */
-    public RegistryClient withInsecureHint(String option) {
-        this.insecureHint = option;
-        return this;
+        this.settings = settings;
+        this.auth = new RegistryAuthenticator(ref, settings);
+        this.calls = new RetryingCalls(ref, settings);
     }
 
     public ImageReference reference() {
         return ref;
     }
 
+    public RegistrySettings settings() {
+        return settings;
+    }
+
     /** Also ask for pull access to another repository of this registry (to mount blobs from it). */
     public void alsoPullFrom(String repository) {
-        extraScopes.add("repository:" + repository + ":pull");
+        auth.addScope("repository:" + repository + ":pull");
     }
 
-    private String base() {
-        return (insecure ? "http://" : "https://") + ref.apiHost() + "/v2/" + ref.repository();
+    private String where() {
+        return ref.registry() + "/" + ref.repository();
     }
 
-    /** The manifest for a tag or digest; an index is resolved to its linux/amd64 manifest. */
+    private boolean plainHttp() {
+        return RetryingCalls.plainHttp(settings, ref);
+    }
+
+    private URI url(String path) {
+        return URI.create((plainHttp() ? "http://" : "https://") + ref.apiHost() + "/v2/" + ref.repository() + path);
+    }
+
+    /** The image manifest of a tag or digest; an index is resolved to its linux/amd64 manifest. */
     public Manifest manifest(String tagOrDigest) throws IOException {
-        Manifest m = rawManifest(tagOrDigest).orElseThrow(() -> new IOException("image " + ref.registry() + "/"
-                + ref.repository() + ":" + tagOrDigest + " not found"));
-        JsonNode json = m.json();
-        if (json.has("manifests")) {
-            JsonNode chosen = null;
-            for (JsonNode entry : json.get("manifests")) {
-                JsonNode p = entry.path("platform");
-                if ("linux".equals(p.path("os").asText()) && "amd64".equals(p.path("architecture").asText())) {
-                    chosen = entry;
-                    break;
-                }
-            }
-            if (chosen == null && json.get("manifests").size() > 0) {
-                chosen = json.get("manifests").get(0);
-            }
-            if (chosen == null) {
-                throw new IOException("image " + ref + ": empty index");
-            }
-            return rawManifest(chosen.path("digest").asText()).orElseThrow(() -> new IOException("image " + ref
-                    + ": manifest listed in its index is missing"));
-        }
-        return m;
+        return resolve(tagOrDigest).manifest();
     }
 
-    /** The manifest (or index) as stored, or empty when the registry does not have it. */
+    /**
+     * The linux/amd64 image manifest a tag or digest names, with the index digest when it names an index.
+     *
+     * @throws RegistryException NOT_FOUND when the registry has no such manifest, or PROTOCOL when an index has no
+     *     linux/amd64 manifest
+     */
+    public Resolved resolve(String tagOrDigest) throws IOException {
+        Manifest m = rawManifest(tagOrDigest).orElseThrow(() -> new RegistryException(RegistryException.Kind.NOT_FOUND,
+                "image " + where() + (tagOrDigest.contains(":") ? "@" : ":") + tagOrDigest + " not found"));
+        JsonNode json = m.json();
+        if (!json.has("manifests")) {
+            return new Resolved(m, Optional.empty());
+        }
+        List<String> platforms = new ArrayList<>();
+        for (JsonNode entry : json.get("manifests")) {
+            JsonNode p = entry.path("platform");
+            platforms.add(p.path("os").asText() + "/" + p.path("architecture").asText());
+            if ("linux".equals(p.path("os").asText()) && "amd64".equals(p.path("architecture").asText())) {
+                String digest = entry.path("digest").asText();
+                Manifest image = rawManifest(digest).orElseThrow(() -> new RegistryException(RegistryException.Kind.NOT_FOUND,
+                        "image " + where() + ": manifest " + digest + " listed in its index is missing"));
+                if (entry.has("size") && entry.path("size").asLong() != image.bytes().length) {
+                    throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "image " + where() + ": manifest "
+                            + digest + " is " + image.bytes().length + " bytes, its index says " + entry.path("size").asLong());
+                }
+                return new Resolved(image, Optional.of(m.digest()));
+            }
+        }
+        throw new RegistryException(RegistryException.Kind.PROTOCOL, "image " + where() + ":" + tagOrDigest
+                + " has no linux/amd64 manifest (it has " + String.join(", ", platforms) + ")");
+    }
+
+    /**
+     * The manifest (or index) as stored, checked against the digest it was asked by or announced with; empty when
+     * the registry does not have it.
+     */
     public Optional<Manifest> rawManifest(String tagOrDigest) throws IOException {
-        HttpResponse<byte[]> response = exchange("GET", base() + "/manifests/" + tagOrDigest, ACCEPT_MANIFESTS, null, null);
-        if (response.statusCode() == 404) {
+        String what = "GET manifest " + tagOrDigest + " of " + where();
+        RegistryTransport.Response response = exchange(what, "GET", url("/manifests/" + tagOrDigest),
+                Map.of("Accept", ACCEPT_MANIFESTS), null, MAX_MANIFEST_BYTES + 1);
+        if (response.status() == 404) {
             return Optional.empty();
         }
-        expect(response, 200, "GET manifest " + tagOrDigest);
+        expect(response, what, 200);
         byte[] body = response.body();
-        String mediaType = response.headers().firstValue("Content-Type").orElse("");
-        JsonNode json = JSON.readTree(body);
+        if (body.length > MAX_MANIFEST_BYTES) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, what + ": larger than " + MAX_MANIFEST_BYTES + " bytes");
+        }
+        String expected = Digests.isValid(tagOrDigest) ? tagOrDigest
+                : response.header("Docker-Content-Digest").filter(Digests::isValid).orElse(null);
+        String digest = expected == null ? Digests.sha256(body) : Digests.digestLike(expected, body);
+        if (expected != null && !expected.equals(digest)) {
+            throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "manifest " + tagOrDigest + " of "
+                    + where() + " does not match its digest: expected " + expected + ", got " + digest
+                    + "; nothing was kept");
+        }
+        String mediaType = response.header("Content-Type").orElse("");
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, what + ": not JSON");
+        }
         if (json.hasNonNull("mediaType")) {
             mediaType = json.get("mediaType").asText();
         }
-        return Optional.of(new Manifest(body, mediaType, Digests.sha256(body)));
+        return Optional.of(new Manifest(body, mediaType, digest));
+    }
+
+    /** The digest a tag or digest currently names (HEAD, no body), or empty when there is no such manifest. */
+    public Optional<String> manifestDigest(String tagOrDigest) throws IOException {
+        String what = "HEAD manifest " + tagOrDigest + " of " + where();
+        RegistryTransport.Response response = exchange(what, "HEAD", url("/manifests/" + tagOrDigest),
+                Map.of("Accept", ACCEPT_MANIFESTS), null, 0);
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        expect(response, what, 200);
+        Optional<String> header = response.header("Docker-Content-Digest").filter(Digests::isValid);
+        if (header.isPresent()) {
+            return header;
+        }
+        return rawManifest(tagOrDigest).map(Manifest::digest);
     }
 
     public boolean hasManifest(String tagOrDigest) throws IOException {
-        HttpResponse<byte[]> response = exchange("HEAD", base() + "/manifests/" + tagOrDigest, ACCEPT_MANIFESTS, null, null);
-        return response.statusCode() == 200;
+        return manifestDigest(tagOrDigest).isPresent();
     }
 
+    /** A small blob (an image config) read into memory and verified. */
     public byte[] blob(String digest) throws IOException {
-        try (InputStream in = openBlob(digest)) {
-            return in.readAllBytes();
+        return blob(digest, -1);
+    }
+
+    /** A small blob read into memory and verified against its digest and (when not -1) the size its descriptor gives. */
+    public byte[] blob(String digest, long size) throws IOException {
+        try (InputStream in = openBlob(digest, size)) {
+            byte[] content = in.readNBytes(MAX_IN_MEMORY_BLOB + 1);
+            if (content.length > MAX_IN_MEMORY_BLOB) {
+                throw new RegistryException(RegistryException.Kind.PROTOCOL, "blob " + digest + " of " + where()
+                        + " is larger than " + MAX_IN_MEMORY_BLOB + " bytes");
+            }
+            if (in.read() >= 0) {
+                throw new IllegalStateException("unreachable: the stream ended");
+            }
+            return content;
         }
     }
 
-    /** Streams a blob (following a CDN redirect); the caller closes the stream. */
-    public InputStream openBlob(String digest) throws IOException {
-        HttpResponse<InputStream> response = exchangeStream(base() + "/blobs/" + digest);
-        if (response.statusCode() / 100 == 3 && response.headers().firstValue("Location").isPresent()) {
-            response.body().close();
-            URI location = URI.create(base()).resolve(response.headers().firstValue("Location").get());
-            response = send(HttpRequest.newBuilder(location).timeout(Duration.ofHours(2)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-        }
-        if (response.statusCode() != 200) {
-            response.body().close();
-            throw new IOException("GET blob " + digest + " from " + ref.registry() + "/" + ref.repository() + ": HTTP "
-                    + response.statusCode());
-        }
-        return response.body();
+    /** Streams a blob (following a CDN redirect), verified as it is read; the caller closes the stream. */
+    public VerifyingInputStream openBlob(String digest) throws IOException {
+        return openBlob(digest, -1);
+    }
+
+    /**
+     * Streams a blob, verified against its digest and size as it is read (see {@link VerifyingInputStream}); the
+     * caller reads it to the end (or calls {@link VerifyingInputStream#verifyRest()}) and closes it.
+     *
+     * @param size the size its descriptor gives, or -1
+     */
+    public VerifyingInputStream openBlob(String digest, long size) throws IOException {
+        checkDigest(digest);
+        String what = "blob " + digest + " of " + where();
+        RegistryTransport.Streamed s = calls.run("GET " + what, () -> {
+            URI uri = url("/blobs/" + digest);
+            RegistryTransport.Streamed r = openOnce("GET " + what, uri, Map.of(), true);
+            for (int redirects = 0; r.status() / 100 == 3 && r.header("Location").isPresent(); redirects++) {
+                r.close();
+                if (redirects == 5) {
+                    throw new RegistryException(RegistryException.Kind.PROTOCOL, "GET " + what + ": too many redirects");
+                }
+                uri = uri.resolve(r.header("Location").get());
+                // a CDN's signed URL: without our credentials
+                r = transport(uri).open("GET", uri, Map.of(), Optional.empty());
+            }
+            if (r.status() != 200) {
+                RegistryTransport.Response small = new RegistryTransport.Response(r.status(), r.response().getHeaders(),
+                        r.body() == null ? new byte[0] : r.body().readNBytes(4096));
+                r.close();
+                if (small.status() == 404) {
+                    throw new RegistryException(RegistryException.Kind.NOT_FOUND, what + " not found (BLOB_UNKNOWN)");
+                }
+                expect(small, "GET " + what, 200);
+            }
+            return r;
+        });
+        InputStream body = s.body() == null ? new ByteArrayInputStream(new byte[0]) : s.body();
+        return new VerifyingInputStream(new java.io.FilterInputStream(body) {
+            @Override
+            public void close() throws IOException {
+                s.close();
+            }
+        }, digest, size, what);
     }
 
     public boolean hasBlob(String digest) throws IOException {
-        return exchange("HEAD", base() + "/blobs/" + digest, "*/*", null, null).statusCode() == 200;
+        checkDigest(digest);
+        String what = "HEAD blob " + digest + " of " + where();
+        RegistryTransport.Response r = exchange(what, "HEAD", url("/blobs/" + digest), Map.of(), null, 0);
+        if (r.status() == 404) {
+            return false;
+        }
+        if (r.status() / 100 == 3) {
+            return true;
+        }
+        expect(r, what, 200);
+        return true;
     }
 
     /** Mounts a blob from another repository of this registry; false when the registry does not (then upload). */
     public boolean mountBlob(String digest, String fromRepository) throws IOException {
-        HttpResponse<byte[]> response = exchange("POST", base() + "/blobs/uploads/?mount=" + enc(digest) + "&from="
-                + enc(fromRepository), "*/*", HttpRequest.BodyPublishers.noBody(), null);
-        if (response.statusCode() == 201) {
+        checkDigest(digest);
+        String what = "mount of blob " + digest + " from " + fromRepository + " into " + where();
+        RegistryTransport.Response r = exchange(what, "POST", url("/blobs/uploads/?mount=" + enc(digest) + "&from="
+                + enc(fromRepository)), Map.of(), emptyBody(), 4096);
+        if (r.status() == 201) {
             return true;
         }
-        if (response.statusCode() == 202) {
-            response.headers().firstValue("Location").ifPresent(loc -> {
+        if (r.status() == 202) {
+            Optional<String> location = r.header("Location");
+            if (location.isPresent()) {
                 try {
-                    exchange("DELETE", URI.create(base()).resolve(loc).toString(), "*/*", null, null);
+                    exchange("cancel of an upload session", "DELETE", url("/").resolve(location.get()), Map.of(), null, 4096);
                 } catch (IOException ignored) {
                     // an abandoned upload session expires on its own
                 }
-            });
+            }
             return false;
         }
-        expect(response, 201, "mount blob " + digest);
+        expect(r, what, 201);
         return false;
     }
 
-    /** Uploads a blob in one request (POST for a session, then PUT with the digest). */
-    public void pushBlob(String digest, long size, Supplier<InputStream> content) throws IOException {
-        HttpResponse<byte[]> start = exchange("POST", base() + "/blobs/uploads/", "*/*",
-                HttpRequest.BodyPublishers.noBody(), null);
-        expect(start, 202, "start upload of " + digest);
-        String location = start.headers().firstValue("Location")
-                .orElseThrow(() -> new IOException("registry " + ref.registry() + " gave no upload location"));
-        URI uri = URI.create(base()).resolve(location);
-        String put = uri + (uri.getQuery() == null ? "?" : "&") + "digest=" + enc(digest);
-        HttpResponse<byte[]> done = exchange("PUT", put, "*/*",
-                HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(content), size),
-                "application/octet-stream");
-        expect(done, 201, "upload of " + digest);
+    /**
+     * Uploads a blob monolithically: POST for a session, then PUT of the whole content with its digest, which the
+     * registry checks before it commits. A failed attempt is restarted with a new session.
+     */
+    public void pushBlob(String digest, long size, BlobSource content) throws IOException {
+        checkDigest(digest);
+        String what = "upload of blob " + digest + " to " + where();
+        calls.run(what, () -> {
+            RegistryTransport.Response start = exchangeOnce(what, "POST", url("/blobs/uploads/"), Map.of(), emptyBody(), 4096);
+            expect(start, what, 202);
+            String location = start.header("Location").orElseThrow(() -> new RegistryException(
+                    RegistryException.Kind.PROTOCOL, what + ": the registry gave no upload location"));
+            URI uri = url("/").resolve(location);
+            URI put = URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + "digest=" + enc(digest));
+            RegistryTransport.Response done = exchangeOnce(what, "PUT", put, Map.of("Content-Type",
+                    "application/octet-stream"), new RegistryTransport.Body() {
+                        @Override
+                        public long length() {
+                            return size;
+                        }
+
+                        @Override
+                        public InputStream open() throws IOException {
+                            return content.open();
+                        }
+                    }, 4096);
+            expect(done, what, 201);
+            return null;
+        });
     }
 
     public void pushBlob(String digest, Path file) throws IOException {
-        pushBlob(digest, Files.size(file), () -> {
-            try {
-                return Files.newInputStream(file);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        pushBlob(digest, Files.size(file), () -> Files.newInputStream(file));
     }
 
     /** Puts a manifest under a tag or its digest; returns its digest. */
     public String pushManifest(String tagOrDigest, byte[] manifest, String mediaType) throws IOException {
-        HttpResponse<byte[]> response = exchange("PUT", base() + "/manifests/" + tagOrDigest, "*/*",
-                HttpRequest.BodyPublishers.ofByteArray(manifest), mediaType);
-        expect(response, 201, "PUT manifest " + tagOrDigest);
+        String what = "PUT manifest " + tagOrDigest + " of " + where();
+        RegistryTransport.Response r = exchange(what, "PUT", url("/manifests/" + tagOrDigest), Map.of("Content-Type",
+                mediaType), bytesBody(manifest), 4096);
+        expect(r, what, 201);
         return Digests.sha256(manifest);
     }
 
-    private void expect(HttpResponse<?> response, int status, String what) throws IOException {
-        if (response.statusCode() != status) {
-            String detail = response.body() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8).strip() : "";
-            detail = detail.lines().findFirst().orElse("");
-            throw new IOException(what + " at " + ref.registry() + "/" + ref.repository() + ": HTTP " + response.statusCode()
-                    + (response.statusCode() == 401 || response.statusCode() == 403
-                            ? " (not authorized: check the docker credentials, docker login " + ref.registry() + ")" : "")
-                    + (detail.isEmpty() ? "" : ": " + (detail.length() > 200 ? detail.substring(0, 200) : detail)));
-        }
+    // ---- exchanges, retries, authentication --------------------------------------------------------------------
+
+    /** One logical request: retried, authenticated, answer read into memory. */
+    private RegistryTransport.Response exchange(String what, String method, URI uri, Map<String, String> headers,
+            RegistryTransport.Body body, int maxBody) throws IOException {
+        return calls.run(what, () -> {
+            return exchangeOnce(what, method, uri, headers, body, maxBody);
+        });
     }
 
-    private HttpResponse<byte[]> exchange(String method, String url, String accept, HttpRequest.BodyPublisher body,
-            String contentType) throws IOException {
-        for (int attempt = 0;; attempt++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30))
-                    .header("Accept", accept)
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
-            if (contentType != null) {
-                request.header("Content-Type", contentType);
-            }
-            if (authorization != null) {
-                request.header("Authorization", authorization);
-            }
-            HttpResponse<byte[]> response = send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 401 && attempt < 2) {
-                authenticate(response.headers().firstValue("WWW-Authenticate").orElse(""));
+    /** One attempt, with up to two rounds of authentication. */
+    private RegistryTransport.Response exchangeOnce(String what, String method, URI uri, Map<String, String> headers,
+            RegistryTransport.Body body, int maxBody) throws IOException {
+        for (int round = 0;; round++) {
+            Map<String, String> h = new LinkedHashMap<>(headers);
+            auth.header().ifPresent(a -> h.put("Authorization", a));
+            URI target = rebase(uri);
+            RegistryTransport.Response r = transport(target).send(method, target, h, Optional.ofNullable(body), maxBody);
+            if (RetryingCalls.tlsInstead(settings, ref, r.status())) {
+                round--;
                 continue;
             }
-            return response;
+            if (r.status() != 401) {
+                if (r.status() == 403) {
+                    throw auth.refused(what, 403);
+                }
+                RetryingCalls.failIfRetryable(r.status(), r.header("Retry-After"));
+                return r;
+            }
+            if (round == 2) {
+                throw auth.refused(what, 401);
+            }
+            auth.answer(r.header("WWW-Authenticate").orElse(""), plainHttp(), what, this::tokenRequest);
         }
     }
 
-    private HttpResponse<InputStream> exchangeStream(String url) throws IOException {
-        for (int attempt = 0;; attempt++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofHours(2)).GET();
-            if (authorization != null) {
-                request.header("Authorization", authorization);
-            }
-            HttpResponse<InputStream> response = send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() == 401 && attempt < 2) {
-                response.body().close();
-                authenticate(response.headers().firstValue("WWW-Authenticate").orElse(""));
+    private RegistryTransport.Streamed openOnce(String what, URI uri, Map<String, String> headers, boolean get)
+            throws IOException {
+        for (int round = 0;; round++) {
+            Map<String, String> h = new LinkedHashMap<>(headers);
+            auth.header().ifPresent(a -> h.put("Authorization", a));
+            URI target = rebase(uri);
+            RegistryTransport.Streamed r = transport(target).open("GET", target, h, Optional.empty());
+            if (RetryingCalls.tlsInstead(settings, ref, r.status())) {
+                r.close();
+                round--;
                 continue;
             }
-            return response;
+            if (r.status() != 401) {
+                if (r.status() == 403) {
+                    r.close();
+                    throw auth.refused(what, 403);
+                }
+                if (RetryingCalls.isRetryable(r.status())) {
+                    Optional<String> after = r.header("Retry-After");
+                    r.close();
+                    RetryingCalls.failIfRetryable(r.status(), after);
+                }
+                return r;
+            }
+            String challenge = r.header("WWW-Authenticate").orElse("");
+            r.close();
+            if (round == 2) {
+                throw auth.refused(what, 401);
+            }
+            auth.answer(challenge, plainHttp(), what, this::tokenRequest);
         }
     }
 
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
-        try {
-            return HTTP.send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        } catch (IOException e) {
-            throw new IOException("cannot reach registry " + ref.registry() + " (" + request.uri().getHost() + "): "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + (insecure ? "" : "; a plain-HTTP registry needs " + insecureHint));
-        }
+    private RegistryTransport.Response tokenRequest(String method, URI uri, Map<String, String> headers,
+            Optional<String> form) throws IOException {
+        String what = "token request to " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
+        return calls.run(what, () -> {
+            RegistryTransport.Response r = transport(uri).send(method, uri, headers, form.map(f -> bytesBody(
+                    f.getBytes(StandardCharsets.UTF_8))), 1 << 20);
+            RetryingCalls.failIfRetryable(r.status(), r.header("Retry-After"));
+            return r;
+        });
     }
 
-    private void authenticate(String challenge) throws IOException {
-        Optional<String> basic = credentials();
-        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-            authorization = "Basic " + basic.orElseThrow(() -> new IOException("registry " + ref.registry()
-                    + " needs credentials: docker login " + ref.registry()));
+    /** A request URI with the scheme this registry is spoken to with now (after a plain-HTTP fallback). */
+    private URI rebase(URI uri) {
+        if (uri.getAuthority() != null && uri.getAuthority().equals(ref.apiHost())) {
+            String scheme = plainHttp() ? "http" : "https";
+            if (!scheme.equals(uri.getScheme())) {
+                return URI.create(scheme + uri.toString().substring(uri.getScheme().length()));
+            }
+        }
+        return uri;
+    }
+
+    private RegistryTransport transport(URI uri) {
+        return RegistryTransport.of(settings.connectTimeout(), settings.readTimeout(), settings.allowInsecure());
+    }
+
+    private void expect(RegistryTransport.Response response, String what, int status) throws RegistryException {
+        if (response.status() == status) {
             return;
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        Matcher m = PARAM.matcher(challenge);
-        while (m.find()) {
-            params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
+        String detail = new String(response.body(), StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
+        if (detail.length() > 200) {
+            detail = detail.substring(0, 200);
         }
-        String realm = params.get("realm");
-        if (realm == null) {
-            throw new IOException("registry " + ref.registry() + " asks for authentication it does not describe: " + challenge);
-        }
-        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
-        if (params.containsKey("service")) {
-            url.append("service=").append(enc(params.get("service"))).append('&');
-        }
-        url.append("scope=").append(enc(params.getOrDefault("scope", "repository:" + ref.repository() + ":pull")));
-        for (String scope : extraScopes) {
-            url.append("&scope=").append(enc(scope));
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(30));
-        basic.ifPresent(b -> request.header("Authorization", "Basic " + b));
-        HttpResponse<byte[]> response = send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IOException("token request to " + realm + ": HTTP " + response.statusCode());
-        }
-        JsonNode token = JSON.readTree(response.body());
-        String value = token.hasNonNull("token") ? token.get("token").asText() : token.path("access_token").asText();
-        if (value.isEmpty()) {
-            throw new IOException("token request to " + realm + ": no token in the answer");
-        }
-        authorization = "Bearer " + value;
+        RegistryException.Kind kind = response.status() == 404 ? RegistryException.Kind.NOT_FOUND
+                : response.status() == 401 || response.status() == 403 ? RegistryException.Kind.UNAUTHORIZED
+                : RegistryException.Kind.PROTOCOL;
+        throw new RegistryException(kind, what + ": HTTP " + response.status() + (detail.isEmpty() ? "" : ": " + detail));
     }
 
-    /** base64 "user:password" for the registry from the docker configuration's {@code auths}. */
-    private Optional<String> credentials() {
-        if (dockerConfig.isEmpty()) {
-            return Optional.empty();
+    private static void checkDigest(String digest) throws RegistryException {
+        if (!Digests.isValid(digest)) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "not a sha256 or sha512 digest: " + digest);
         }
-        JsonNode auths = dockerConfig.get().path("auths");
-        String[] keys = ref.registry().equals(ImageReference.DOCKER_HUB)
-                ? new String[] {"https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io"}
-                : new String[] {ref.registry(), "https://" + ref.registry(), "http://" + ref.registry()};
-        for (String k : keys) {
-            JsonNode entry = auths.path(k);
-            if (entry.hasNonNull("auth")) {
-                return Optional.of(entry.get("auth").asText());
+    }
+
+    private static RegistryTransport.Body emptyBody() {
+        return bytesBody(new byte[0]);
+    }
+
+    private static RegistryTransport.Body bytesBody(byte[] bytes) {
+        return new RegistryTransport.Body() {
+            @Override
+            public long length() {
+                return bytes.length;
             }
-            if (entry.hasNonNull("username") && entry.hasNonNull("password")) {
-                return Optional.of(Base64.getEncoder().encodeToString((entry.get("username").asText() + ":"
-                        + entry.get("password").asText()).getBytes(StandardCharsets.UTF_8)));
+
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(bytes);
             }
-        }
-        return Optional.empty();
+        };
     }
 
     private static String enc(String s) {

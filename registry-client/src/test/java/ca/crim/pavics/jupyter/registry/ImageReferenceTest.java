@@ -15,6 +15,17 @@ class ImageReferenceTest {
     }
 
     @Test
+    void dockerHubUnderAnyOfItsNamesIsOneRegistry() {
+        for (String name : new String[] {"birdhouse/pavics-jupyter-base:0.5.0", "docker.io/birdhouse/pavics-jupyter-base:0.5.0",
+                "index.docker.io/birdhouse/pavics-jupyter-base:0.5.0", "registry-1.docker.io/birdhouse/pavics-jupyter-base:0.5.0",
+                "registry.hub.docker.com/birdhouse/pavics-jupyter-base:0.5.0"}) {
+            assertThat(ImageReference.parse(name)).as(name)
+                    .isEqualTo(new ImageReference("docker.io", "birdhouse/pavics-jupyter-base", "0.5.0", ""));
+        }
+        assertThat(ImageReference.parse("index.docker.io/busybox").repository()).isEqualTo("library/busybox");
+    }
+
+    @Test
     void registryWithPortAndDigest() {
         String digest = "sha256:" + "a".repeat(64);
         ImageReference ref = ImageReference.parse("127.0.0.1:5000/pavics/crim-jupyter-eo:0.5.0@" + digest);

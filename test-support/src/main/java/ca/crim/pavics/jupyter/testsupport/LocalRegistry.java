@@ -29,6 +29,26 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     public static LocalRegistry start(Path workDir) throws IOException {
+        return start(workDir, List.of());
+    }
+
+    /** A bcrypt hash (cost 5) of {@value TokenServer#PASSWORD}, for user {@value TokenServer#USER}. */
+    private static final String HTPASSWD = TokenServer.USER + ":$2b$05$YVwaDAcOfO6BnUxzmk/6OeRJYiYOtn8iLbLb9tGhJwEk6YLM5ZQL.\n";
+
+    /** A registry that wants Basic credentials: user {@value TokenServer#USER}, password {@value TokenServer#PASSWORD}. */
+    public static LocalRegistry startWithBasicAuth(Path workDir) throws IOException {
+        Path htpasswd = Files.createDirectories(workDir).resolve("htpasswd");
+        Files.writeString(htpasswd, HTPASSWD, StandardCharsets.UTF_8);
+        return start(workDir, List.of("auth:", "  htpasswd:", "    realm: test-basic", "    path: " + htpasswd));
+    }
+
+    /** A registry that wants bearer tokens from {@code tokens} (Docker Hub's scheme). */
+    public static LocalRegistry startWithTokenAuth(Path workDir, TokenServer tokens) throws IOException {
+        return start(workDir, List.of("auth:", "  token:", "    realm: " + tokens.realm(), "    service: "
+                + TokenServer.SERVICE, "    issuer: " + TokenServer.ISSUER, "    rootcertbundle: " + tokens.certificate()));
+    }
+
+    private static LocalRegistry start(Path workDir, List<String> extraConfig) throws IOException {
         Path binary = ExternalTools.require("docker-registry", "docker-registry");
         Path storage = Files.createDirectories(workDir.resolve("registry-storage"));
         IOException last = null;
@@ -48,6 +68,7 @@ public final class LocalRegistry implements AutoCloseable {
                     "    enabled: true",
                     "http:",
                     "  addr: 127.0.0.1:" + port,
+                    String.join("\n", extraConfig),
                     ""), StandardCharsets.UTF_8);
             Path log = workDir.resolve("registry.log");
             Process process = new ProcessBuilder(List.of(binary.toString(), "serve", config.toString()))
@@ -70,7 +91,7 @@ public final class LocalRegistry implements AutoCloseable {
                 HttpURLConnection c = (HttpURLConnection) URI.create("http://" + address() + "/v2/").toURL().openConnection();
                 c.setConnectTimeout(500);
                 c.setReadTimeout(1000);
-                if (c.getResponseCode() == 200) {
+                if (c.getResponseCode() == 200 || c.getResponseCode() == 401) {
                     return true;
                 }
             } catch (IOException e) {

@@ -71,6 +71,7 @@ public final class PackageCache {
         if (missing.isEmpty()) {
             return result;
         }
+        sweepStalePartials();
         long start = System.nanoTime();
         AtomicInteger done = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
@@ -105,11 +106,49 @@ public final class PackageCache {
                 }
             }
         } finally {
+            // the other downloads are cancelled: wait until each has deleted its partial file
             pool.shutdownNow();
+            try {
+                if (!pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LOG.warn("downloads still running after a failure; their partial files are swept by a later build");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         LOG.info("downloaded {} packages, {} in {} s", missing.size(), human(bytes.get()),
                 String.format("%.1f", (System.nanoTime() - start) / 1e9));
         return result;
+    }
+
+    /** Age after which a {@code .partial} download is known to be left over (a killed build), not in progress. */
+    static final java.time.Duration STALE_PARTIAL = java.time.Duration.ofHours(1);
+
+    /**
+     * Deletes {@code .download-*.partial} files older than {@link #STALE_PARTIAL} (left by a build that was killed):
+     * a failed download deletes its own at once.
+     */
+    void sweepStalePartials() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - STALE_PARTIAL.toMillis();
+        try (var keys = Files.newDirectoryStream(dir)) {
+            for (Path key : keys) {
+                if (!Files.isDirectory(key)) {
+                    continue;
+                }
+                try (var files = Files.newDirectoryStream(key, ".download-*.partial")) {
+                    for (Path f : files) {
+                        if (Files.getLastModifiedTime(f).toMillis() < cutoff) {
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot sweep stale downloads in {}: {}", dir, e.getMessage());
+        }
     }
 
     private Path cachedPath(LockedPackage p) {
@@ -153,8 +192,16 @@ public final class PackageCache {
             } finally {
                 Files.deleteIfExists(partial);
             }
+        } catch (java.nio.file.FileSystemException e) {
+            String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied on " + e.getFile()
+                    : e.getReason() != null ? e.getReason() + " (" + e.getFile() + ")" : String.valueOf(e.getMessage());
+            throw new FetchException("cannot write " + url + " into the package cache " + dir + ": " + reason);
         } catch (IOException e) {
-            throw new FetchException("cannot download " + url + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            if (reason.contains("No space left") || reason.contains("Read-only file system")) {
+                throw new FetchException("cannot write " + url + " into the package cache " + dir + ": " + reason);
+            }
+            throw new FetchException("cannot download " + url + ": " + reason);
         }
     }
 

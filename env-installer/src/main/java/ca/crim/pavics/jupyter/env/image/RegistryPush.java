@@ -4,15 +4,16 @@ import ca.crim.pavics.jupyter.env.layer.LayerBlob;
 import ca.crim.pavics.jupyter.registry.RegistryClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Pushes the environment image: base blobs the target lacks are mounted from the base repository when both are on
- * one registry, else copied registry to registry (streamed, never stored here); our layers, the config and the
- * manifest (under its tag) follow. Blobs the target already has are skipped.
+ * one registry, else copied registry to registry (streamed, never stored here, verified against their digests as
+ * they pass: an altered blob ends the push before the registry commits it); our layers, the config and the manifest
+ * (under its tag, last, so that the tag moves only when every blob is in place) follow. Blobs the target already
+ * has are skipped.
  */
 public final class RegistryPush {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryPush.class);
@@ -39,13 +40,7 @@ public final class RegistryPush {
                 mounted++;
             } else {
                 LOG.info("copying base layer {} ({} bytes) from {}", d.digest(), d.size(), base.reference().registry());
-                target.pushBlob(d.digest(), d.size(), () -> {
-                    try {
-                        return base.openBlob(d.digest());
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
+                target.pushBlob(d.digest(), d.size(), () -> base.openBlob(d.digest(), d.size()));
                 copied++;
             }
         }

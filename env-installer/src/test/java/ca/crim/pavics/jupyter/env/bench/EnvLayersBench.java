@@ -96,8 +96,9 @@ public final class EnvLayersBench {
 
             // full build (push), then a rebuild with the lock unchanged
             EnvironmentBuild.Request request = new EnvironmentBuild.Request(f.lockFile(), f.environmentFile(), f.snapshotFile(),
-                    base, Optional.of(registry.address() + "/bench/env"), work.resolve("build"), work.resolve("cache"), true,
-                    false, gzip, Runtime.getRuntime().availableProcessors(), Optional.empty());
+                    base, Optional.of(registry.address() + "/bench/env"), work.resolve("build"), work.resolve("cache"),
+                    ca.crim.pavics.jupyter.registry.RegistrySettings.defaults(java.util.Map.of()).withAllowInsecure(true),
+                    false, gzip, Runtime.getRuntime().availableProcessors());
             long t2 = System.nanoTime();
             new EnvironmentBuild().build(request);
             double fullSeconds = (System.nanoTime() - t2) / 1e9;

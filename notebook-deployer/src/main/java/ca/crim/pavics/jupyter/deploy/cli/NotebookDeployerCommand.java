@@ -8,14 +8,17 @@ import ca.crim.pavics.jupyter.deploy.git.JGitTuning;
 import ca.crim.pavics.jupyter.deploy.git.TransferNeeded;
 import ca.crim.pavics.jupyter.deploy.sync.TreeSync;
 import ca.crim.pavics.jupyter.image.FileTrees;
-import ca.crim.pavics.jupyter.registry.RegistryClient;
+import ca.crim.pavics.jupyter.registry.RegistryException;
+import ca.crim.pavics.jupyter.registry.RegistrySettings;
 import ca.crim.pavics.jupyter.spec.NotebookConfig;
 import ca.crim.pavics.jupyter.spec.NotebookConfigParser;
+import ca.crim.pavics.jupyter.spec.NotebookEntry;
 import ca.crim.pavics.jupyter.spec.SpecException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,8 +62,17 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "List what would change; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--insecure-registry", description = "Talk plain HTTP to the image's registry (e.g. a local one).")
+    @Option(names = "--insecure-registry", description = "Allow an image registry without valid TLS: any certificate,"
+            + " or plain HTTP (e.g. a local one).")
     boolean insecureRegistry;
+
+    @Option(names = "--send-credentials-over-http", description = "Send registry credentials over plain HTTP too"
+            + " (with --insecure-registry; never by default).")
+    boolean sendCredentialsOverHttp;
+
+    @Option(names = "--registry-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Longest silence on a registry connection (default: ${DEFAULT-VALUE}).")
+    int registryTimeoutSeconds;
 
     private final Map<String, String> env;
     private PrintWriter out;
@@ -133,7 +145,7 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
             console.info("end: invalid config");
             return 1;
         } catch (IOException e) {
-            console.error(e.getMessage());
+            console.error(registryMessage(e));
             console.info("end: cannot read the config of " + image);
             return 1;
         }
@@ -170,10 +182,40 @@ public final class NotebookDeployerCommand implements Callable<Integer> {
     }
 
     private NotebookConfig fromImage(TeeConsole console) throws IOException, SpecException {
-        String yaml = new ImageLabelReader(insecureRegistry, RegistryClient.dockerConfig(env)).label(image, LABEL)
+        if (registryTimeoutSeconds < 1) {
+            throw new IOException("--registry-timeout must be at least 1 second");
+        }
+        RegistrySettings settings = RegistrySettings.defaults(env).withAllowInsecure(insecureRegistry)
+                .withSendCredentialsOverHttp(sendCredentialsOverHttp)
+                .withReadTimeout(Duration.ofSeconds(registryTimeoutSeconds))
+                .withNotices(console::info);
+        String yaml = new ImageLabelReader(settings).label(image, LABEL)
                 .orElseThrow(() -> new IOException("image " + image + " has no label " + LABEL));
         console.info("config from the label " + LABEL + " of " + image);
-        return new NotebookConfigParser().parse(Path.of(image + " (label " + LABEL + ")"), yaml);
+        NotebookConfig parsed = new NotebookConfigParser().parse(Path.of(image + " (label " + LABEL + ")"), yaml);
+        for (NotebookEntry entry : parsed.entries()) {
+            if (!LABEL_REPO_URL.matcher(entry.repoUrl()).matches()) {
+                throw new IOException("image " + image + ": label " + LABEL + ", entry of line " + entry.line()
+                        + ": repo_url " + entry.repoUrl() + " is not a git URL accepted from an image (https://, http://,"
+                        + " ssh://, git:// or user@host:path)");
+            }
+        }
+        return parsed;
+    }
+
+    /** Git URLs accepted from an image label: remote transports only (no file://, nothing else). */
+    private static final java.util.regex.Pattern LABEL_REPO_URL = java.util.regex.Pattern.compile(
+            "^(https?|ssh|git)://[^\\s/]+(/\\S*)?$|^[\\w.-]+@[\\w.-]+:\\S+$");
+
+    /** A registry failure's message with the option that helps, in this CLI's terms. */
+    private String registryMessage(IOException e) {
+        String message = String.valueOf(e.getMessage()).replace('\n', ' ');
+        return RegistryException.in(e).map(r -> message + switch (r.kind()) {
+            case UNREACHABLE -> insecureRegistry ? "" : "; a plain-HTTP registry needs --insecure-registry";
+            case TIMEOUT -> "; a registry that is only slow: raise the limit with --registry-timeout SECONDS";
+            case CREDENTIALS_OVER_HTTP -> "; allow it with --send-credentials-over-http (only on a network you trust)";
+            default -> "";
+        }).orElse(message);
     }
 
     private static void deleteQuietly(Path dir) {

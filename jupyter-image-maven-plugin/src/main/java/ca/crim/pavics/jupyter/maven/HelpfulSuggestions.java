@@ -1,0 +1,35 @@
+package ca.crim.pavics.jupyter.maven;
+
+import ca.crim.pavics.jupyter.registry.RegistryException;
+import java.util.Optional;
+
+/**
+ * Turns a domain failure into one sentence that ends with what to do, naming this plugin's options (the domain
+ * messages never name {@code -D} options; Jib's {@code HelpfulSuggestions} is the model).
+ */
+final class HelpfulSuggestions {
+    private HelpfulSuggestions() {
+    }
+
+    /**
+     * The message of {@code failure}, completed with a suggestion when a {@link RegistryException} caused it.
+     *
+     * @param insecureAllowed whether {@code -Djib.allowInsecureRegistries=true} was given
+     */
+    static String forFailure(Throwable failure, boolean insecureAllowed) {
+        String message = String.valueOf(failure.getMessage()).replace('\n', ' ');
+        Optional<RegistryException> registry = RegistryException.in(failure);
+        if (registry.isEmpty()) {
+            return message;
+        }
+        String hint = switch (registry.get().kind()) {
+            case UNREACHABLE -> insecureAllowed ? "" : "; a plain-HTTP registry needs -Djib.allowInsecureRegistries=true";
+            case TIMEOUT -> "; a registry that is only slow: raise the limit with -Dimage.registry.timeout=SECONDS";
+            case CREDENTIALS_OVER_HTTP -> "; allow it with -Djib.sendCredentialsOverHttp=true (only on a network you trust)";
+            case DIGEST_MISMATCH -> "; something between here and the registry altered it (a proxy?): nothing was used";
+            case RETRIES_EXHAUSTED -> "; the registry keeps failing: try again later";
+            default -> "";
+        };
+        return message.endsWith(hint) ? message : message + hint;
+    }
+}
