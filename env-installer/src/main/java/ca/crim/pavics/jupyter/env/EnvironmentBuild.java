@@ -56,10 +56,22 @@ public final class EnvironmentBuild {
     /**
      * @param targetRepository registry repository to push the environment image to ({@code host/ns/name}); empty to
      *     write a docker-save tar in {@code workDir}
+     * @param lockCategories conda-lock categories to install ({@code main} unless others are asked for)
      */
     public record Request(Path lockFile, Path environmentFile, Path snapshotFile, String baseImage,
             Optional<String> targetRepository, Path workDir, Path cacheDir, RegistrySettings registry,
-            boolean allowLinkScripts, int gzipLevel, int parallelism) {
+            boolean allowLinkScripts, int gzipLevel, int parallelism, java.util.Set<String> lockCategories) {
+        public Request {
+            lockCategories = java.util.Set.copyOf(lockCategories);
+        }
+
+        /** A request that installs conda-lock's {@code main} category. */
+        public Request(Path lockFile, Path environmentFile, Path snapshotFile, String baseImage,
+                Optional<String> targetRepository, Path workDir, Path cacheDir, RegistrySettings registry,
+                boolean allowLinkScripts, int gzipLevel, int parallelism) {
+            this(lockFile, environmentFile, snapshotFile, baseImage, targetRepository, workDir, cacheDir, registry,
+                    allowLinkScripts, gzipLevel, parallelism, LockFileReader.DEFAULT_CATEGORIES);
+        }
     }
 
     /**
@@ -95,20 +107,20 @@ public final class EnvironmentBuild {
                     + " followed by the output of sha256sum environment.yml); -Dimage.env.skip=true builds the image WITHOUT its"
                     + " packages, labelled so");
         }
-        LockFile lock = new LockFileReader().read(r.lockFile(), lockText, PLATFORM);
+        LockFile lock = new LockFileReader(r.lockCategories()).read(r.lockFile(), lockText, PLATFORM);
         String lockSha = Digests.sha256Hex(lockText.getBytes(StandardCharsets.UTF_8));
         byte[] envBytes = Files.readAllBytes(r.environmentFile());
         EnvironmentFile env = new EnvironmentFileParser(null).parse(r.environmentFile());
+        env.notes().forEach(LOG::info);
         byte[] snapshotBytes = BaseSnapshot.bytes(r.snapshotFile());
         BaseSnapshot base = BaseSnapshot.parse(r.snapshotFile(), snapshotBytes);
-        Map<String, String> baseVersions = new HashMap<>();
-        base.conda().forEach(c -> baseVersions.put(c.name(), c.version()));
-        LockChecks.check(r.lockFile(), lockText, r.environmentFile(), envBytes, env, lock, baseVersions);
+        LockChecks.check(r.lockFile(), lockText, r.environmentFile(), envBytes, env, lock, base.records());
 
         ImageReference baseRef = reference(r.baseImage(), "base image");
         RegistryClient baseClient = new RegistryClient(baseRef, r.registry());
         RegistryClient.Manifest baseManifest = baseClient.manifest(baseRef.digest().isEmpty() ? baseRef.tag() : baseRef.digest());
-        String key = Digests.sha256Hex(String.join("\n", INSTALLER_VERSION, lockSha,
+        String key = Digests.sha256Hex(String.join("\n", INSTALLER_VERSION, lockSha, String.join(",",
+                new java.util.TreeSet<>(r.lockCategories())),
                 Digests.sha256Hex(snapshotBytes), baseManifest.digest(), String.valueOf(r.gzipLevel()),
                 String.valueOf(r.allowLinkScripts())).getBytes(StandardCharsets.UTF_8));
         String tag = "env-" + key.substring(0, 32);

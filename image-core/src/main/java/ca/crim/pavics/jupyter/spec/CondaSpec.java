@@ -1,12 +1,14 @@
 package ca.crim.pavics.jupyter.spec;
 
+import ca.crim.pavics.jupyter.conda.spec.MatchSpec;
+
 /**
  * A conda match spec of {@code environment.yml}, e.g. {@code pillow>=7.1} or {@code conda-forge::gdal 3.8.*}.
  *
- * @param channel channel given with {@code channel::name}, or ""
- * @param name package name, lower case
- * @param constraint version and build part as written (trimmed), or ""
+ * @param name package name, lower case (the spec's exact name)
+ * @param spec the parsed match spec (conda's rules, {@code conda-core})
+ * @param raw the spec as written (trimmed)
  * @param line line in the file (1-based)
  */
-public record CondaSpec(String channel, String name, String constraint, String raw, int line) {
+public record CondaSpec(String name, MatchSpec spec, String raw, int line) {
 }

@@ -1,10 +1,12 @@
 package ca.crim.pavics.jupyter.spec;
 
+import ca.crim.pavics.jupyter.conda.spec.MatchSpec;
+import ca.crim.pavics.jupyter.conda.spec.MatchSpecException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -14,16 +16,17 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * Reads and validates a conda {@code environment.yml}: {@code name}, {@code channels}, {@code dependencies}
- * (conda match specs and one nested {@code pip:} list of requirements).
+ * Reads and validates a conda {@code environment.yml} (CEP 24 and the keys the ecosystem writes): {@code name}
+ * (optional: the base's environment is meant), {@code channels}, {@code dependencies} (conda match specs, read with
+ * conda's rules, and one nested {@code pip:} list of requirements), {@code variables} (a mapping),
+ * {@code platforms} (conda-lock's; must include linux-64) and {@code prefix} ({@code conda env export}'s; ignored,
+ * with a note). Mistakes are one line {@code FILE:LINE:COL: message}.
  */
 public final class EnvironmentFileParser {
-    private static final Set<String> KEYS = Set.of("name", "channels", "dependencies", "variables");
-    private static final Set<String> REQUIRED = Set.of("name", "dependencies");
-
-    private static final Pattern CONDA = Pattern.compile(
-            "^(?:([A-Za-z0-9_./:-]+)::)?([A-Za-z0-9_][A-Za-z0-9_.+-]*)\\s*(.*)$");
-    private static final Pattern CONDA_CONSTRAINT = Pattern.compile("^[A-Za-z0-9_.*,|<>=!~+\\s\\[\\]'\"-]*$");
+    private static final Set<String> KEYS = Set.of("name", "channels", "dependencies", "variables", "platforms", "prefix");
+    private static final Set<String> REQUIRED = Set.of("dependencies");
+    /** The platform the images run on. */
+    public static final String PLATFORM = "linux-64";
     private static final Pattern PIP_NAME = Pattern.compile(
             "^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\\s*(.*)$");
     private static final Pattern PIP_EXTRAS = Pattern.compile("^\\[\\s*[A-Za-z0-9._-]+(\\s*,\\s*[A-Za-z0-9._-]+)*\\s*]\\s*(.*)$");
@@ -38,19 +41,37 @@ public final class EnvironmentFileParser {
         this.expectedName = expectedName;
     }
 
+    /**
+     * @throws SpecException one line {@code FILE:LINE:COL: message} for any mistake
+     */
     public EnvironmentFile parse(Path file) throws SpecException {
         YamlFile yaml = YamlFile.of(file);
         Node root = yaml.root().orElseThrow(() -> new SpecException(file, 0, 0,
                 "empty file: expected a conda environment with name and dependencies"));
         Map<String, Node> top = yaml.mapping(root, "the environment file", KEYS, REQUIRED);
-        String name = yaml.string(top.get("name"), "name");
-        if (expectedName != null && !expectedName.equals(name)) {
-            throw yaml.error(top.get("name"), "name must be '" + expectedName
-                    + "' (the base image's environment that this image updates), found '" + name + "'");
+        Optional<String> name = Optional.empty();
+        if (top.containsKey("name")) {
+            name = Optional.of(yaml.string(top.get("name"), "name"));
+            if (expectedName != null && !expectedName.equals(name.get())) {
+                throw yaml.error(top.get("name"), "name must be '" + expectedName
+                        + "' (the base image's environment that this image updates), found '" + name.get() + "'");
+            }
         }
         List<String> channels = top.containsKey("channels") ? yaml.strings(top.get("channels"), "channels") : List.of();
         if (top.containsKey("variables")) {
-            yaml.mapping(top.get("variables"), "variables", Set.of(), Set.of());
+            yaml.stringMapping(top.get("variables"), "variables");
+        }
+        List<String> notes = new ArrayList<>();
+        if (top.containsKey("platforms")) {
+            List<String> platforms = yaml.strings(top.get("platforms"), "platforms");
+            if (!platforms.contains(PLATFORM)) {
+                throw yaml.error(top.get("platforms"), "platforms must include " + PLATFORM
+                        + " (the platform of the images), found " + platforms);
+            }
+        }
+        if (top.containsKey("prefix")) {
+            notes.add(file + ": prefix '" + yaml.optionalString(top.get("prefix"), "prefix")
+                    + "' is ignored: the image updates the base image's environment where it is");
         }
         List<CondaSpec> conda = new ArrayList<>();
         List<PipRequirement> pip = new ArrayList<>();
@@ -81,7 +102,7 @@ public final class EnvironmentFileParser {
             }
             conda.add(spec);
         }
-        return new EnvironmentFile(name, channels, conda, pip);
+        return new EnvironmentFile(name, channels, conda, pip, notes);
     }
 
     private static CondaSpec condaSpec(YamlFile yaml, Node item) throws SpecException {
@@ -89,13 +110,20 @@ public final class EnvironmentFileParser {
             throw yaml.error(item, "a dependency must be a conda match spec or a 'pip:' list, found "
                     + YamlFile.describe(item));
         }
-        String raw = yaml.string(item, "a dependency").trim();
-        Matcher m = CONDA.matcher(raw);
-        if (raw.isEmpty() || !m.matches() || !CONDA_CONSTRAINT.matcher(m.group(3)).matches()) {
-            throw yaml.error(item, "invalid conda match spec '" + raw + "'");
+        String written = yaml.string(item, "a dependency");
+        String raw = written.trim();
+        MatchSpec spec;
+        try {
+            spec = MatchSpec.parse(written);
+        } catch (MatchSpecException e) {
+            throw yaml.error(item, e.column(), "invalid conda match spec '" + raw + "': " + e.reason());
         }
-        return new CondaSpec(m.group(1) == null ? "" : m.group(1), m.group(2).toLowerCase(Locale.ROOT),
-                m.group(3).trim(), raw, YamlFile.line(item));
+        String name = spec.exactName().filter(n -> !n.equals("*")).orElseThrow(() -> yaml.error(item,
+                "a dependency must name one package, found '" + raw + "'"));
+        if (spec.url().isPresent()) {
+            throw yaml.error(item, "'" + raw + "' names a package file: list it by name and version instead");
+        }
+        return new CondaSpec(name, spec, raw, YamlFile.line(item));
     }
 
     private static PipRequirement pipRequirement(YamlFile yaml, Node item) throws SpecException {

@@ -79,6 +79,13 @@ final class YamlFile {
         return new SpecException(file, m.getLine() + 1, m.getColumn() + 1, problem);
     }
 
+    /** An error at a 1-based column inside a scalar's text (quotes of a quoted scalar counted). */
+    SpecException error(Node at, int columnInValue, String problem) {
+        Mark m = at.getStartMark();
+        boolean quoted = at instanceof ScalarNode s && s.getScalarStyle() != org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN;
+        return new SpecException(file, m.getLine() + 1, m.getColumn() + columnInValue + (quoted ? 1 : 0), problem);
+    }
+
     static int line(Node node) {
         return node.getStartMark().getLine() + 1;
     }
@@ -128,7 +135,7 @@ final class YamlFile {
             String name = key.getValue();
             if (!allowed.contains(name)) {
                 throw error(keyNode, "unknown key '" + name + "' in " + what + " (allowed: "
-                        + String.join(", ", allowed) + ")");
+                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
             }
             if (values.containsKey(name)) {
                 throw error(keyNode, "duplicate key '" + name + "' in " + what + " (also on line "
@@ -136,10 +143,23 @@ final class YamlFile {
             }
             values.put(name, t.getValueNode());
         }
-        for (String name : required) {
+        for (String name : new java.util.TreeSet<>(required)) {
             if (!values.containsKey(name)) {
                 throw error(node, "missing required key '" + name + "' in " + what);
             }
+        }
+        return values;
+    }
+
+    /** A mapping of names to scalar values (any names), e.g. environment variables. */
+    Map<String, String> stringMapping(Node node, String what) throws SpecException {
+        if (!(node instanceof MappingNode map)) {
+            throw error(node, what + " must be a mapping, found " + describe(node));
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (NodeTuple t : map.getValue()) {
+            String key = string(t.getKeyNode(), "a key of " + what);
+            values.put(key, optionalString(t.getValueNode(), what + "." + key));
         }
         return values;
     }

@@ -51,6 +51,10 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
     @Parameter(property = "image.env.allowLinkScripts", defaultValue = "false")
     private boolean allowLinkScripts;
 
+    /** conda-lock categories to install, comma-separated ({@code conda-lock install} installs main only). */
+    @Parameter(property = "image.env.lockCategories", defaultValue = "main")
+    private String lockCategories;
+
     @Parameter(property = "image.env.gzipLevel", defaultValue = "6")
     private int gzipLevel;
 
@@ -111,7 +115,7 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
         EnvironmentBuild.Request request = new EnvironmentBuild.Request(lock.toPath(), environmentFile.toPath(),
                 baseSnapshot.toPath(), baseImage, Optional.ofNullable(targetRepository).filter(s -> !s.isBlank()),
                 workDir.toPath(), cacheDir != null ? cacheDir.toPath() : PackageCache.defaultDir(System.getenv()),
-                registry, allowLinkScripts, gzipLevel, Runtime.getRuntime().availableProcessors());
+                registry, allowLinkScripts, gzipLevel, Runtime.getRuntime().availableProcessors(), categories());
         try {
             EnvironmentBuild.Result result = new EnvironmentBuild().build(request);
             project.getProperties().setProperty("image.fromImage", result.fromImage());
@@ -121,6 +125,19 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
         } catch (EnvironmentException e) {
             throw new MojoFailureException(HelpfulSuggestions.forFailure(e, insecure), e);
         }
+    }
+
+    private java.util.Set<String> categories() throws MojoFailureException {
+        java.util.Set<String> set = new java.util.TreeSet<>();
+        for (String c : lockCategories.split(",")) {
+            if (!c.isBlank()) {
+                set.add(c.strip());
+            }
+        }
+        if (set.isEmpty()) {
+            throw new MojoFailureException("image.env.lockCategories names no category (e.g. main or main,test)");
+        }
+        return set;
     }
 
     /**

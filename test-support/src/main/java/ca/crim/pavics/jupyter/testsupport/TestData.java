@@ -12,7 +12,19 @@ public final class TestData {
     }
 
     public static Path condaReal() {
-        Path dir = RepositoryCopy.sourceRoot().resolve("testdata/conda-real").toAbsolutePath().normalize();
+        return folder("testdata/conda-real");
+    }
+
+    /**
+     * Real channels, solver suites and PyPI metadata ({@code testdata/resolver}, a copy of the shared test data's
+     * {@code resolver/} with its provenance).
+     */
+    public static Path resolver() {
+        return folder("testdata/resolver");
+    }
+
+    private static Path folder(String relative) {
+        Path dir = RepositoryCopy.sourceRoot().resolve(relative).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("test data missing: " + dir);
         }

@@ -18,6 +18,18 @@ public record CondaPackage(String name, String version, String build, String url
         depends = List.copyOf(depends);
     }
 
+    /**
+     * This package as a record to match specs against: name, version, build, URL, hashes, depends; the channel and
+     * subdir come from the URL ({@code CHANNEL/SUBDIR/FILE}). Locks do not record the build number: it is 0 here.
+     */
+    public ca.crim.pavics.jupyter.conda.record.PackageRecord toRecord() {
+        String dir = url.contains("/") ? url.substring(0, url.lastIndexOf('/')) : "";
+        String subdir = dir.contains("/") ? dir.substring(dir.lastIndexOf('/') + 1) : "";
+        String channel = dir.contains("/") ? dir.substring(0, dir.lastIndexOf('/')) : "";
+        return new ca.crim.pavics.jupyter.conda.record.PackageRecord(name, version, build, 0, depends, List.of(),
+                List.of(), subdir, null, 0, md5.orElse(null), sha256.orElse(null), 0, null, fileName(), url, channel);
+    }
+
     /** The file name in the URL, e.g. {@code python-3.11.0-he550d4f_1_cpython.conda}. */
     public String fileName() {
         return url.substring(url.lastIndexOf('/') + 1);

@@ -1,5 +1,6 @@
 package ca.crim.pavics.jupyter.env.lock;
 
+import ca.crim.pavics.jupyter.conda.record.PackageRecord;
 import ca.crim.pavics.jupyter.registry.Digests;
 import ca.crim.pavics.jupyter.spec.CondaSpec;
 import ca.crim.pavics.jupyter.spec.EnvironmentFile;
@@ -35,10 +36,13 @@ public final class LockChecks {
     }
 
     /**
-     * @param baseVersions versions of the base environment's conda packages by name (a spec may be met by the base)
+     * Checks the recorded environment hash, then every spec and requirement.
+     *
+     * @param baseRecords the base environment's conda packages by name (a spec may be met by the base)
+     * @throws LockException one line naming the file (and line) and what to do
      */
     public static void check(Path lockFile, String lockText, Path environmentFile, byte[] environmentBytes,
-            EnvironmentFile environment, LockFile lock, Map<String, String> baseVersions) throws LockException {
+            EnvironmentFile environment, LockFile lock, Map<String, PackageRecord> baseRecords) throws LockException {
         String actual = Digests.sha256Hex(environmentBytes);
         Optional<String> recorded = recordedHash(lockText);
         if (recorded.isEmpty()) {
@@ -50,19 +54,30 @@ public final class LockChecks {
                     + " was made (sha256 " + actual.substring(0, 12) + " now, " + recorded.get().substring(0, 12)
                     + " in the lock): regenerate the lock");
         }
+        checkSpecs(lockFile, environmentFile, environment, lock, baseRecords);
+    }
+
+    /**
+     * Checks that every conda spec of the environment is met by the lock's package of that name, else by the base's,
+     * (conda's match spec rules) and that every pip requirement has a locked wheel.
+     *
+     * @throws LockException one line {@code environment.yml:LINE: 'SPEC' ...} naming what fails
+     */
+    public static void checkSpecs(Path lockFile, Path environmentFile, EnvironmentFile environment, LockFile lock,
+            Map<String, PackageRecord> baseRecords) throws LockException {
         Map<String, CondaPackage> conda = lock.conda().stream()
                 .collect(Collectors.toMap(CondaPackage::name, Function.identity(), (a, b) -> a));
         for (CondaSpec spec : environment.conda()) {
             CondaPackage locked = conda.get(spec.name());
-            String version = locked != null ? locked.version() : baseVersions.get(spec.name());
-            if (version == null) {
+            PackageRecord record = locked != null ? locked.toRecord() : baseRecords.get(spec.name());
+            if (record == null) {
                 throw new LockException(environmentFile + ":" + spec.line() + ": '" + spec.raw()
-                        + "' has no package in " + lockFile.getFileName() + ": regenerate the lock");
+                        + "' has no package in " + lockFile.getFileName() + " nor in the base image: regenerate the lock");
             }
-            if (!CondaVersion.matches(spec.constraint(), version)) {
+            if (!spec.spec().matches(record)) {
                 throw new LockException(environmentFile + ":" + spec.line() + ": '" + spec.raw() + "' is not met by "
-                        + spec.name() + " " + version + (locked != null ? " in " + lockFile.getFileName() : " of the base image")
-                        + ": regenerate the lock");
+                        + record.name() + " " + record.version() + " " + record.build()
+                        + (locked != null ? " in " + lockFile.getFileName() : " of the base image") + ": regenerate the lock");
             }
         }
         Map<String, WheelPackage> wheels = lock.wheels().stream()

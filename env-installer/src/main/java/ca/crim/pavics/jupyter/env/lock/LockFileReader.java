@@ -18,12 +18,32 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Reads a lock file for one platform: pixi.lock (version 6), conda-lock (version 1, with its {@code manager:
- * pip} entries) or an {@code @EXPLICIT} spec; tells them apart by content. Errors are one line naming the file.
+ * Reads a lock file for one platform, as the ecosystem writes them: pixi.lock (versions 6 and 7), conda-lock
+ * (version 1, with its {@code manager: pip} entries; only the selected categories, {@code main} by default, as
+ * {@code conda-lock install} does) or an {@code @EXPLICIT} spec (with conda-lock's {@code # pip NAME @ URL#sha256=HEX}
+ * lines); tells them apart by content. A version newer than those supported is refused, naming it. Errors are one
+ * line naming the file.
  */
 public final class LockFileReader {
     private static final Pattern HEX64 = Pattern.compile("^[0-9a-f]{64}$");
     private static final Pattern HEX32 = Pattern.compile("^[0-9a-f]{32}$");
+    private static final Pattern PIP_LINE = Pattern.compile("^#\\s*pip\\s+([A-Za-z0-9][A-Za-z0-9._-]*)\\s*@\\s*(\\S+)$");
+    /** pixi.lock versions read here (the newest last). */
+    public static final List<Integer> PIXI_VERSIONS = List.of(6, 7);
+    /** conda-lock's categories installed unless others are asked for. */
+    public static final java.util.Set<String> DEFAULT_CATEGORIES = java.util.Set.of("main");
+
+    private final java.util.Set<String> categories;
+
+    /** Reads conda-lock's {@code main} category only. */
+    public LockFileReader() {
+        this(DEFAULT_CATEGORIES);
+    }
+
+    /** @param categories conda-lock categories to read (e.g. main, test) */
+    public LockFileReader(java.util.Set<String> categories) {
+        this.categories = java.util.Set.copyOf(categories);
+    }
 
     public LockFile read(Path file, String platform) throws LockException {
         String text;
@@ -58,7 +78,10 @@ public final class LockFileReader {
         for (String raw : text.split("\r?\n")) {
             lineNumber++;
             String line = raw.trim();
-            if (line.startsWith("# platform:")) {
+            java.util.regex.Matcher pip = PIP_LINE.matcher(line);
+            if (pip.matches()) {
+                packages.add(explicitPip(pip.group(1), pip.group(2), lineNumber));
+            } else if (line.startsWith("# platform:")) {
                 filePlatform = line.substring("# platform:".length()).trim();
             } else if (line.startsWith("# input_hash:")) {
                 inputHash = line.substring("# input_hash:".length()).trim();
@@ -93,6 +116,24 @@ public final class LockFileReader {
         return new LockFile("@EXPLICIT", platform, packages, Optional.ofNullable(inputHash));
     }
 
+    /** conda-lock's {@code # pip NAME @ URL#sha256=HEX}: a wheel whose version comes from its file name. */
+    private static WheelPackage explicitPip(String name, String urlWithHash, int lineNumber) throws LockException {
+        int hash = urlWithHash.indexOf('#');
+        String url = hash < 0 ? urlWithHash : urlWithHash.substring(0, hash);
+        Optional<String> sha256 = Optional.empty();
+        if (hash >= 0) {
+            String fragment = urlWithHash.substring(hash + 1).toLowerCase(Locale.ROOT);
+            if (!fragment.startsWith("sha256=")) {
+                throw new LockException("line " + lineNumber + ": pip package " + name + ": only #sha256= hashes are read");
+            }
+            sha256 = Optional.of(hex(fragment.substring(7), HEX64, "sha256", lineNumber));
+        }
+        String file = url.substring(url.lastIndexOf('/') + 1);
+        String[] parts = file.split("-");
+        String version = file.endsWith(".whl") && parts.length >= 5 ? parts[1] : "";
+        return new WheelPackage(name, version, url, sha256);
+    }
+
     private static String hex(String value, Pattern pattern, String what, int line) throws LockException {
         if (!pattern.matcher(value).matches()) {
             throw new LockException("line " + line + ": invalid " + what + " '" + value + "'");
@@ -116,18 +157,27 @@ public final class LockFileReader {
             throw new LockException("not a lock file (no version, no @EXPLICIT)");
         }
         Object version = map.get("version");
-        if (Integer.valueOf(6).equals(version) && map.containsKey("environments")) {
-            return pixi((Map<String, Object>) map, platform);
+        if (map.containsKey("environments")) {
+            if (version instanceof Integer v && PIXI_VERSIONS.contains(v)) {
+                return pixi((Map<String, Object>) map, platform, v);
+            }
+            throw new LockException("pixi.lock version " + version + " is not supported (supported: "
+                    + PIXI_VERSIONS.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + "; the newest is " + PIXI_VERSIONS.get(PIXI_VERSIONS.size() - 1)
+                    + (version instanceof Integer v && v > 7 ? "): this tool is older than the pixi that wrote it" : ")"));
         }
-        if (Integer.valueOf(1).equals(version) && map.containsKey("package")) {
-            return condaLock((Map<String, Object>) map, platform);
+        if (map.containsKey("package") || map.containsKey("metadata")) {
+            if (Integer.valueOf(1).equals(version)) {
+                return condaLock((Map<String, Object>) map, platform);
+            }
+            throw new LockException("conda-lock version " + version + " is not supported (supported: 1, the newest)");
         }
-        throw new LockException("unsupported lock file version " + version
-                + " (supported: pixi.lock version 6, conda-lock version 1, @EXPLICIT)");
+        throw new LockException("unsupported lock file (version " + version
+                + "; supported: pixi.lock versions 6 and 7, conda-lock version 1, @EXPLICIT)");
     }
 
     @SuppressWarnings("unchecked")
-    private LockFile pixi(Map<String, Object> root, String platform) throws LockException {
+    private LockFile pixi(Map<String, Object> root, String platform, int version) throws LockException {
         Map<String, Object> env = map(map(root.get("environments"), "environments").get("default"), "environments.default");
         Object listed = map(env.get("packages"), "environments.default.packages").get(platform);
         if (listed == null) {
@@ -156,11 +206,11 @@ public final class LockFileReader {
                         hash(p.get("sha256"), HEX64, url), hash(p.get("md5"), HEX32, url), strings(p.get("depends"))));
             } else {
                 String wheelUrl = url.startsWith("direct+") ? url.substring("direct+".length()) : url;
-                packages.add(new WheelPackage(str(p, "name", null), str(p, "version", null), wheelUrl,
+                packages.add(new WheelPackage(str(p, "name", null), str(p, "version", ""), wheelUrl,
                         hash(p.get("sha256"), HEX64, url)));
             }
         }
-        return new LockFile("pixi.lock v6", platform, packages, Optional.empty());
+        return new LockFile("pixi.lock v" + version, platform, packages, Optional.empty());
     }
 
     @SuppressWarnings("unchecked")
@@ -175,7 +225,7 @@ public final class LockFileReader {
         List<LockedPackage> packages = new ArrayList<>();
         for (Object o : list(root.get("package"), "package")) {
             Map<String, Object> p = map(o, "a package");
-            if (!platform.equals(String.valueOf(p.get("platform")))) {
+            if (!platform.equals(String.valueOf(p.get("platform"))) || !selected(p)) {
                 continue;
             }
             String url = str(p, "url", null);
@@ -197,6 +247,22 @@ public final class LockFileReader {
             }
         }
         return new LockFile("conda-lock v1", platform, packages, inputHash);
+    }
+
+    /**
+     * Whether a conda-lock package belongs to a selected category: {@code category: NAME} (conda-lock 2) or
+     * {@code categories: [NAME, ...]} (conda-lock 3); a package with neither is {@code main}.
+     */
+    private boolean selected(Map<String, Object> p) {
+        List<String> of = new ArrayList<>();
+        if (p.get("categories") instanceof List<?> list) {
+            list.forEach(c -> of.add(String.valueOf(c)));
+        } else if (p.get("category") != null) {
+            of.add(String.valueOf(p.get("category")));
+        } else {
+            of.add("main");
+        }
+        return of.stream().anyMatch(categories::contains);
     }
 
     private static Optional<String> hash(Object value, Pattern pattern, String url) throws LockException {

@@ -87,6 +87,17 @@ public record BaseSnapshot(String prefix, String history, List<BaseConda> conda,
         return new BaseSnapshot(prefix, root.path("history").asText(""), conda, pip);
     }
 
+    /** The base's conda packages as records to match specs against, by name. */
+    public java.util.Map<String, ca.crim.pavics.jupyter.conda.record.PackageRecord> records() {
+        java.util.Map<String, ca.crim.pavics.jupyter.conda.record.PackageRecord> out = new java.util.TreeMap<>();
+        for (BaseConda c : conda) {
+            out.put(c.name(), new ca.crim.pavics.jupyter.conda.record.PackageRecord(c.name(), c.version(), c.build(), 0,
+                    List.of(), List.of(), List.of(), "", c.noarchPython() ? "python" : null, 0, c.md5().orElse(null),
+                    c.sha256().orElse(null), 0, null, c.fn().isEmpty() ? null : c.fn(), "", ""));
+        }
+        return out;
+    }
+
     /** The python of the base environment as {@code X.Y}, if it has one. */
     public Optional<String> pythonVersion() {
         return conda.stream().filter(c -> c.name().equals("python")).findFirst().map(c -> majorMinor(c.version()));

@@ -3,7 +3,6 @@ package ca.crim.pavics.jupyter.env.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.crim.pavics.jupyter.env.lock.CondaPackage;
-import ca.crim.pavics.jupyter.env.lock.CondaVersion;
 import ca.crim.pavics.jupyter.env.lock.LockFile;
 import java.util.List;
 import java.util.Optional;
@@ -34,18 +33,4 @@ class InstallPlanTest {
         assertThat(plan.conda().get(2).action()).isEqualTo(InstallPlan.Action.ADD);
     }
 
-    @Test
-    void condaVersionConstraints() {
-        assertThat(CondaVersion.matches(">=7.1", "10.0.1")).isTrue();
-        assertThat(CondaVersion.matches(">=7.1", "7.0")).isFalse();
-        assertThat(CondaVersion.matches("==8.0.152", "8.0.152")).isTrue();
-        assertThat(CondaVersion.matches("=1.2", "1.2.5")).isTrue();
-        assertThat(CondaVersion.matches("=1.2", "1.20")).isFalse();
-        assertThat(CondaVersion.matches("<2", "1.10.3")).isTrue();
-        assertThat(CondaVersion.matches(">=1.0,<2|==3.0", "3.0")).isTrue();
-        assertThat(CondaVersion.matches("3.8.*", "3.8.10")).isTrue();
-        assertThat(CondaVersion.matches("1.0rc1", "1.0rc1")).isTrue();
-        assertThat(CondaVersion.compare("1.0rc1", "1.0")).isNegative();
-        assertThat(CondaVersion.matches("", "anything")).isTrue();
-    }
 }
