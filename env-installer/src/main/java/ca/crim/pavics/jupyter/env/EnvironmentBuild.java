@@ -13,9 +13,10 @@ import ca.crim.pavics.jupyter.env.lock.LockException;
 import ca.crim.pavics.jupyter.env.lock.LockFile;
 import ca.crim.pavics.jupyter.env.lock.LockFileReader;
 import ca.crim.pavics.jupyter.env.lock.LockedPackage;
-import ca.crim.pavics.jupyter.env.plan.BaseSnapshot;
+import ca.crim.pavics.jupyter.snapshot.BaseSnapshot;
+import ca.crim.pavics.jupyter.snapshot.SnapshotCheck;
 import ca.crim.pavics.jupyter.env.plan.InstallPlan;
-import ca.crim.pavics.jupyter.env.plan.SnapshotException;
+import ca.crim.pavics.jupyter.snapshot.SnapshotException;
 import ca.crim.pavics.jupyter.registry.Digests;
 import ca.crim.pavics.jupyter.registry.ImageReference;
 import ca.crim.pavics.jupyter.registry.RegistryClient;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnvironmentBuild {
     /** Bumped whenever the installer's output for the same inputs changes. */
-    public static final String INSTALLER_VERSION = "1";
+    public static final String INSTALLER_VERSION = "2";
     public static final String PLATFORM = "linux-64";
     public static final String LABEL_ENVIRONMENT = "ca.crim.pavics.jupyter.environment";
     public static final String LABEL_PACKAGES = "ca.crim.pavics.jupyter.packages";
@@ -119,6 +120,10 @@ public final class EnvironmentBuild {
         ImageReference baseRef = reference(r.baseImage(), "base image");
         RegistryClient baseClient = new RegistryClient(baseRef, r.registry());
         RegistryClient.Manifest baseManifest = baseClient.manifest(baseRef.digest().isEmpty() ? baseRef.tag() : baseRef.digest());
+        if (!SnapshotCheck.requireSameImage(base, r.snapshotFile(), r.baseImage(), baseManifest.digest())) {
+            LOG.warn("{} names no image: it cannot be checked against {} ({})", r.snapshotFile(), r.baseImage(),
+                    baseManifest.digest());
+        }
         String key = Digests.sha256Hex(String.join("\n", INSTALLER_VERSION, lockSha, String.join(",",
                 new java.util.TreeSet<>(r.lockCategories())),
                 Digests.sha256Hex(snapshotBytes), baseManifest.digest(), String.valueOf(r.gzipLevel()),

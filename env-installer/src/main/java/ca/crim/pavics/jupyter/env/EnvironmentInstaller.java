@@ -12,7 +12,7 @@ import ca.crim.pavics.jupyter.env.layer.LayerWriter;
 import ca.crim.pavics.jupyter.env.lock.CondaPackage;
 import ca.crim.pavics.jupyter.env.lock.LockedPackage;
 import ca.crim.pavics.jupyter.env.pkg.PackageException;
-import ca.crim.pavics.jupyter.env.plan.BaseSnapshot;
+import ca.crim.pavics.jupyter.snapshot.BaseSnapshot;
 import ca.crim.pavics.jupyter.env.plan.InstallPlan;
 import ca.crim.pavics.jupyter.env.wheel.WheelInstaller;
 import java.io.IOException;
@@ -43,13 +43,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Installs a plan's packages into layers over the base: conda packages grouped by a stable hash of their name
  * into {@value #PACKAGE_LAYERS} layers (changing one package changes one layer), wheels in one layer after them,
- * and a small last layer with the {@code conda-meta} records, {@code conda-meta/history} and the package list.
+ * and a small last layer with the {@code conda-meta} records, {@code conda-meta/history}, the package list and
+ * {@code pkgs/cache} of the conda installation owned by 1000:1000.
  * Replaced base packages are hidden with OCI whiteouts; two packages writing one path: the later in dependency
  * order wins, with a warning.
  */
 public final class EnvironmentInstaller {
     public static final int PACKAGE_LAYERS = 16;
     public static final String PACKAGE_LIST = "environment.packages.txt";
+    /** The base image's user (jenkins) and group. */
+    public static final int USER_ID = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(EnvironmentInstaller.class);
 
     private final InstallTarget target;
@@ -264,6 +267,10 @@ public final class EnvironmentInstaller {
                 entries.put(w.path(), w);
             });
         }
+        // as the old Dockerfiles made it: users install packages from JupyterLab, as jenkins (1000:1000)
+        String pkgs = condaRoot(target.layerPrefix()) + "/pkgs";
+        entries.put(pkgs, LayerEntry.directory(pkgs, 0777));
+        entries.put(pkgs + "/cache", LayerEntry.directory(pkgs + "/cache", 0755, USER_ID, USER_ID));
         String history = history(base, plan, contents, lockSha256);
         entries.put(meta + "/history", LayerEntry.file(meta + "/history", 0666, history.getBytes(StandardCharsets.UTF_8)));
         entries.put(PACKAGE_LIST, LayerEntry.file(PACKAGE_LIST, 0644, packageList.getBytes(StandardCharsets.UTF_8)));
@@ -321,6 +328,12 @@ public final class EnvironmentInstaller {
         StringBuilder out = new StringBuilder("# manager name version build|sha256 source\n");
         lines.values().forEach(l -> out.append(l).append('\n'));
         return out.toString();
+    }
+
+    /** The conda installation an environment belongs to: {@code opt/conda} for {@code opt/conda/envs/birdy}. */
+    static String condaRoot(String layerPrefix) {
+        int envs = layerPrefix.lastIndexOf("/envs/");
+        return envs > 0 && layerPrefix.indexOf('/', envs + 6) < 0 ? layerPrefix.substring(0, envs) : layerPrefix;
     }
 
     static int bucket(String name) {

@@ -323,6 +323,10 @@ class EnvironmentBuildIT {
         }, "link-scripts-0.1.0-h4616a5c_0", "link scripts", "post-link");
         assertRefused("prefix", f -> edit(f.snapshotFile(), s -> s.replace("/opt/conda/envs/birdy", "/opt/" + "x".repeat(150))),
                 "genlib-1.0-h0_0", "lib/libgen.so.1.0", "longer than the binary placeholder");
+        String other = "sha256:" + "e".repeat(64);
+        assertRefused("moved", f -> edit(f.snapshotFile(), s -> s.replaceFirst("\\{", "{\"image\": {\"reference\": \"b:1\","
+                + " \"digest\": \"" + other + "\"},")), "base image " + baseImage + " is sha256:", "describes " + other,
+                "make the snapshot again for " + baseImage);
     }
 
     private void relock(LockedEnvironmentFixture.Files_ f) {

@@ -246,51 +246,84 @@ class ImageModulesIT {
 
     @Test
     @Order(9)
-    void aLockedModuleIsBuiltOverItsEnvironmentImage() throws IOException {
+    void aLockMadeElsewhereIsAdoptedOverASnapshotOfTheBaseAndBuilt() throws IOException {
         Path served = Files.createDirectories(work.resolve("served"));
+        Path eo = repo.root().resolve("eo");
+        Path snapshot = repo.root().resolve("base-config/base-environment.json");
         try (StaticHttpServer channel = StaticHttpServer.serve(served)) {
             LockedEnvironmentFixture.Files_ fixture = LockedEnvironmentFixture.write(served.resolve("eo"), channel.url() + "/eo",
                     ca.crim.pavics.jupyter.testsupport.TestData.condaReal());
-            Path eo = repo.root().resolve("eo");
+            // the tooling must be in the local repository for a goal run on its own
+            Processes.Result tooling = repo.maven(BUILD_LIMIT, "-q", "install", "-DskipTests", "-pl",
+                    "jupyter-image-maven-plugin", "-am");
+            assertThat(tooling.exitCode()).as(tooling.output()).isZero();
+            Processes.Result snap = repo.maven(BUILD_LIMIT, "-pl", "base-config", "jupyter-image:snapshot",
+                    "-Dbase.image=" + baseImage, "-Djib.allowInsecureRegistries=true");
+            assertThat(snap.exitCode()).as(snap.output()).isZero();
+            JsonNode written = new com.fasterxml.jackson.databind.ObjectMapper().readTree(snapshot.toFile());
+            String digest = Skopeo.inspect("docker://" + baseImage).path("Digest").asText();
+            assertThat(written.path("image").path("digest").asText()).isEqualTo(digest);
+            assertThat(written.path("system").path("glibc").asText()).isEqualTo(SyntheticBaseImage.GLIBC);
+            assertThat(readString(repo.root().resolve("base-config/pom.xml")))
+                    .contains("<base.image>" + baseImage + "@" + digest + "</base.image>");
+
             Files.copy(fixture.environmentFile(), eo.resolve("environment.yml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(fixture.lockFile(), eo.resolve("conda-lock.yml"));
-            Files.copy(fixture.snapshotFile(), repo.root().resolve("base-config/base-environment.json"));
-            try {
-                Processes.Result result = build("-pl", "eo", "-am", "install", "-Dimage.registry=" + registry.address(),
-                        "-Dimage.env.skip=false");
-                assertThat(result.exitCode()).as(result.output()).isZero();
-                assertThat(result.output()).contains("Environment image: " + registry.address() + "/pavics/crim-jupyter-eo-environment@sha256:");
-                String ref = "docker://" + imageRef("eo", "0.5.0-SNAPSHOT");
-                JsonNode labels = Skopeo.inspectConfig(ref).path("config").path("Labels");
-                assertThat(labels.path("ca.crim.pavics.jupyter.environment").asText()).startsWith("installed from conda-lock.yml");
-                assertThat(labels.path("ca.crim.pavics.jupyter.packages").asText()).as("inherited from the environment image")
-                        .contains("conda genlib 1.0 h0_0").contains("pip genwheel 1.0");
-                assertThat(labels.path(LABEL_NOTEBOOK_CONFIG).asText()).isNotEmpty();
+            String lockText = readString(fixture.lockFile());
+            Files.writeString(eo.resolve("conda-lock.yml"), lockText.replaceFirst("# environment.yml sha256: [0-9a-f]+\\n", ""));
+            Processes.Result adopted = build("-pl", "eo", "jupyter-image:adopt-lock");
+            assertThat(adopted.exitCode()).as(adopted.output()).isZero();
+            assertThat(adopted.output()).contains("every spec of environment.yml is met; recorded '# environment.yml sha256: ");
+            assertThat(readString(eo.resolve("conda-lock.yml"))).isEqualTo(lockText);
 
-                Path rootfs = Umoci.unpack(ref, work, "eo-locked");
-                assertThat(rootfs.resolve("conda-lock.yml")).as("the lock beside /environment.yml").hasSameBinaryContentAs(eo.resolve("conda-lock.yml"));
-                assertThat(rootfs.resolve("environment.yml")).hasSameBinaryContentAs(eo.resolve("environment.yml"));
-                Path prefix = rootfs.resolve("opt/conda/envs/birdy");
-                assertThat(prefix.resolve("etc/genlib.conf")).content().contains("prefix=/opt/conda/envs/birdy");
-                assertThat(Files.isSymbolicLink(prefix.resolve("lib/libgen.so"))).isTrue();
-                assertThat(prefix.resolve("lib/basepkg/old_only.txt")).doesNotExist();
-                assertThat(prefix.resolve("conda-meta/genpy-1.0-pyh0_0.json")).exists();
-                assertThat(rootfs.resolve("app")).doesNotExist();
+            Processes.Result result = build("-pl", "eo", "-am", "install", "-Dimage.registry=" + registry.address(),
+                    "-Dimage.env.skip=false");
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            assertThat(result.output()).contains("Environment image: " + registry.address() + "/pavics/crim-jupyter-eo-environment@sha256:");
+            String ref = "docker://" + imageRef("eo", "0.5.0-SNAPSHOT");
+            JsonNode labels = Skopeo.inspectConfig(ref).path("config").path("Labels");
+            assertThat(labels.path("ca.crim.pavics.jupyter.environment").asText()).startsWith("installed from conda-lock.yml");
+            assertThat(labels.path("ca.crim.pavics.jupyter.packages").asText()).as("inherited from the environment image")
+                    .contains("conda genlib 1.0 h0_0").contains("pip genwheel 1.0");
+            assertThat(labels.path(LABEL_NOTEBOOK_CONFIG).asText()).isNotEmpty();
 
-                Processes.Result again = build("-pl", "eo", "-am", "install", "-Dimage.registry=" + registry.address(),
-                        "-Dimage.env.skip=false");
-                assertThat(again.exitCode()).as(again.output()).isZero();
-                assertThat(again.output()).contains("(unchanged, reused)");
+            Path rootfs = Umoci.unpack(ref, work, "eo-locked");
+            assertThat(rootfs.resolve("conda-lock.yml")).as("the lock beside /environment.yml").hasSameBinaryContentAs(eo.resolve("conda-lock.yml"));
+            assertThat(rootfs.resolve("environment.yml")).hasSameBinaryContentAs(eo.resolve("environment.yml"));
+            Path prefix = rootfs.resolve("opt/conda/envs/birdy");
+            assertThat(prefix.resolve("etc/genlib.conf")).content().contains("prefix=/opt/conda/envs/birdy");
+            assertThat(Files.isSymbolicLink(prefix.resolve("lib/libgen.so"))).isTrue();
+            assertThat(prefix.resolve("lib/basepkg/old_only.txt")).as("the base's basepkg 1.0, replaced").doesNotExist();
+            assertThat(prefix.resolve("conda-meta/genpy-1.0-pyh0_0.json")).exists();
+            assertThat(rootfs.resolve("app")).doesNotExist();
+            assertThat(Files.getAttribute(rootfs.resolve("opt/conda/pkgs/cache"), "unix:uid")).as("as the old Dockerfile made it")
+                    .isEqualTo(1000);
+            ExternalTools.requireRoot("chroot into the unpacked image");
+            Processes.Result shell = Processes.run(work, Duration.ofMinutes(1), List.of("chroot", rootfs.toString(), "/bin/sh",
+                    "-c", "cd /opt/conda/envs/birdy && cat etc/genlib.conf && test -x bin/genpy-cli && ls conda-meta"));
+            assertThat(shell.exitCode()).as(shell.output()).isZero();
+            assertThat(shell.output()).contains("prefix=/opt/conda/envs/birdy", "genlib-1.0-h0_0.json", "history");
 
-                Processes.Result tarball = build("-pl", "eo", "-am", "install", "-Dimage.env.skip=false");
-                assertThat(tarball.exitCode()).as(tarball.output()).isZero();
-                JsonNode tarLabels = Skopeo.inspectConfig("docker-archive:" + eo.resolve("target/jib-image.tar")).path("config").path("Labels");
-                assertThat(tarLabels.path("ca.crim.pavics.jupyter.packages").asText()).contains("conda genlib 1.0 h0_0");
-            } finally {
-                repo.git("checkout", "--", "eo/environment.yml");
-                Files.deleteIfExists(eo.resolve("conda-lock.yml"));
-                Files.deleteIfExists(repo.root().resolve("base-config/base-environment.json"));
-            }
+            Processes.Result again = build("-pl", "eo", "-am", "install", "-Dimage.registry=" + registry.address(),
+                    "-Dimage.env.skip=false");
+            assertThat(again.exitCode()).as(again.output()).isZero();
+            assertThat(again.output()).contains("(unchanged, reused)");
+
+            Processes.Result tarball = build("-pl", "eo", "-am", "install", "-Dimage.env.skip=false");
+            assertThat(tarball.exitCode()).as(tarball.output()).isZero();
+            JsonNode tarLabels = Skopeo.inspectConfig("docker-archive:" + eo.resolve("target/jib-image.tar")).path("config").path("Labels");
+            assertThat(tarLabels.path("ca.crim.pavics.jupyter.packages").asText()).contains("conda genlib 1.0 h0_0");
+
+            // a spec the lock does not meet: refused, the lock left as it was
+            Files.writeString(eo.resolve("environment.yml"), readString(eo.resolve("environment.yml")).replace("genpy=1.0", "genpy>=2"));
+            Processes.Result refused = build("-pl", "eo", "jupyter-image:adopt-lock");
+            assertThat(refused.exitCode()).isNotZero();
+            assertThat(refused.output()).contains(eo.resolve("environment.yml") + ":").contains("'genpy>=2' is not met by genpy 1.0")
+                    .doesNotContainPattern("\\n\\s+at [a-z]+\\.");
+            assertThat(readString(eo.resolve("conda-lock.yml"))).isEqualTo(lockText);
+        } finally {
+            repo.git("checkout", "--", "eo/environment.yml", "base-config/pom.xml");
+            Files.deleteIfExists(eo.resolve("conda-lock.yml"));
+            Files.deleteIfExists(snapshot);
         }
     }
 

@@ -27,8 +27,6 @@ public class CheckRegistriesMojo extends ImageModuleMojo {
     @Parameter
     private String targetImage;
 
-    @Parameter(property = "jib.allowInsecureRegistries", defaultValue = "false")
-    private boolean allowInsecureRegistries;
 
     /** Jib is skipped: nothing to check. */
     @Parameter(property = "jib.skip", defaultValue = "false")
@@ -51,7 +49,7 @@ public class CheckRegistriesMojo extends ImageModuleMojo {
         RegistryProbe probe = new RegistryProbe(Duration.ofSeconds(timeoutSeconds));
         if (baseInRegistry) {
             ImageReference base = parse(baseImage, "base image (-Dbase.image)");
-            Optional<String> reason = probe.unreachableReason(base, allowInsecureRegistries, proxy());
+            Optional<String> reason = probe.unreachableReason(base, insecure, proxy());
             if (reason.isPresent()) {
                 throw new MojoFailureException("Cannot reach the registry of base image " + baseImage + ": "
                         + reason.get() + ". Build from a reachable copy with -Dbase.image=HOST[:PORT]/NAME:TAG"
@@ -61,7 +59,7 @@ public class CheckRegistriesMojo extends ImageModuleMojo {
         }
         if (targetImage != null && !targetImage.isBlank()) {
             ImageReference target = parse(targetImage, "target image");
-            Optional<String> reason = probe.unreachableReason(target, allowInsecureRegistries, proxy());
+            Optional<String> reason = probe.unreachableReason(target, insecure, proxy());
             if (reason.isPresent()) {
                 throw new MojoFailureException("Cannot reach registry " + target.registry() + " to push "
                         + targetImage + " (base image " + baseImage + "): " + reason.get()

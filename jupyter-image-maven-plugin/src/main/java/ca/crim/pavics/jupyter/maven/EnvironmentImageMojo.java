@@ -3,11 +3,9 @@ package ca.crim.pavics.jupyter.maven;
 import ca.crim.pavics.jupyter.env.EnvironmentBuild;
 import ca.crim.pavics.jupyter.env.EnvironmentException;
 import ca.crim.pavics.jupyter.env.fetch.PackageCache;
-import ca.crim.pavics.jupyter.env.lock.LockFiles;
 import ca.crim.pavics.jupyter.registry.RegistrySettings;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.io.File;
 import java.util.Optional;
 import org.apache.maven.plugin.MojoFailureException;
@@ -22,19 +20,9 @@ import org.apache.maven.plugins.annotations.Parameter;
  * image is built from the base without its packages, and the label says so.
  */
 @Mojo(name = "environment-image", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class EnvironmentImageMojo extends ImageModuleMojo {
+public class EnvironmentImageMojo extends LockedModuleMojo {
     static final String NOT_INSTALLED = "NOT INSTALLED: built without the packages of environment.yml (image.env.skip)";
 
-    @Parameter(defaultValue = "${project.basedir}/environment.yml")
-    private File environmentFile;
-
-    /** The lock; default: the first of conda-lock.yml, pixi.lock, environment.lock.txt beside the pom. */
-    @Parameter(property = "image.env.lock")
-    private File lockFile;
-
-    /** Snapshot of the base image's environment (its own generator writes it into base-config). */
-    @Parameter(property = "image.env.baseSnapshot", defaultValue = "${project.parent.basedir}/base-environment.json")
-    private File baseSnapshot;
 
     @Parameter(property = "base.image", required = true)
     private String baseImage;
@@ -51,26 +39,12 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
     @Parameter(property = "image.env.allowLinkScripts", defaultValue = "false")
     private boolean allowLinkScripts;
 
-    /** conda-lock categories to install, comma-separated ({@code conda-lock install} installs main only). */
-    @Parameter(property = "image.env.lockCategories", defaultValue = "main")
-    private String lockCategories;
-
     @Parameter(property = "image.env.gzipLevel", defaultValue = "6")
     private int gzipLevel;
 
     @Parameter(property = "image.env.cacheDir")
     private File cacheDir;
 
-    @Parameter(property = "jib.allowInsecureRegistries", defaultValue = "false")
-    private boolean insecure;
-
-    /** Send registry credentials over plain HTTP (Jib's option of the same name); never by default. */
-    @Parameter(property = "jib.sendCredentialsOverHttp", defaultValue = "false")
-    private boolean sendCredentialsOverHttp;
-
-    /** Longest silence on a registry connection, in seconds (not the length of a transfer). */
-    @Parameter(property = "image.registry.timeout", defaultValue = "60")
-    private int registryTimeoutSeconds;
 
     @Parameter(defaultValue = "${project.build.directory}", readonly = true)
     private File buildDirectory;
@@ -101,21 +75,13 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
             project.getProperties().setProperty("image.environment", NOT_INSTALLED);
             return;
         }
-        File lock = lockFile != null ? lockFile
-                : LockFiles.find(project.getBasedir().toPath()).map(java.nio.file.Path::toFile)
-                        .orElse(new File(project.getBasedir(), LockFiles.NAMES.get(0)));
-        if (registryTimeoutSeconds < 1) {
-            throw new MojoFailureException("image.registry.timeout must be a number of seconds >= 1, not "
-                    + registryTimeoutSeconds);
-        }
-        RegistrySettings registry = RegistrySettings.defaults(System.getenv()).withAllowInsecure(insecure)
-                .withSendCredentialsOverHttp(sendCredentialsOverHttp)
-                .withReadTimeout(Duration.ofSeconds(registryTimeoutSeconds))
-                .withNotices(line -> getLog().warn(line));
+        File lock = lock();
+        RegistrySettings registry = registrySettings();
         EnvironmentBuild.Request request = new EnvironmentBuild.Request(lock.toPath(), environmentFile.toPath(),
                 baseSnapshot.toPath(), baseImage, Optional.ofNullable(targetRepository).filter(s -> !s.isBlank()),
                 workDir.toPath(), cacheDir != null ? cacheDir.toPath() : PackageCache.defaultDir(System.getenv()),
-                registry, allowLinkScripts, gzipLevel, Runtime.getRuntime().availableProcessors(), categories());
+                registry, allowLinkScripts, gzipLevel, Runtime.getRuntime().availableProcessors(),
+                categories());
         try {
             EnvironmentBuild.Result result = new EnvironmentBuild().build(request);
             project.getProperties().setProperty("image.fromImage", result.fromImage());
@@ -125,19 +91,6 @@ public class EnvironmentImageMojo extends ImageModuleMojo {
         } catch (EnvironmentException e) {
             throw new MojoFailureException(HelpfulSuggestions.forFailure(e, insecure), e);
         }
-    }
-
-    private java.util.Set<String> categories() throws MojoFailureException {
-        java.util.Set<String> set = new java.util.TreeSet<>();
-        for (String c : lockCategories.split(",")) {
-            if (!c.isBlank()) {
-                set.add(c.strip());
-            }
-        }
-        if (set.isEmpty()) {
-            throw new MojoFailureException("image.env.lockCategories names no category (e.g. main or main,test)");
-        }
-        return set;
     }
 
     /**

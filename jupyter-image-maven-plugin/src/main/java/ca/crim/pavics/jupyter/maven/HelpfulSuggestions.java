@@ -18,6 +18,11 @@ final class HelpfulSuggestions {
      */
     static String forFailure(Throwable failure, boolean insecureAllowed) {
         String message = String.valueOf(failure.getMessage()).replace('\n', ' ');
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c instanceof ca.crim.pavics.jupyter.snapshot.SnapshotMismatchException m) {
+                return message + ": ./mvnw -pl base-config jupyter-image:snapshot -Dbase.image=" + m.baseImage();
+            }
+        }
         Optional<RegistryException> registry = RegistryException.in(failure);
         if (registry.isEmpty()) {
             return message;

@@ -1,11 +1,10 @@
 package ca.crim.pavics.jupyter.maven;
 
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
 /** Common part of the goals that act on an image module; modules with {@code pom} packaging are skipped. */
-abstract class ImageModuleMojo extends AbstractMojo {
+abstract class ImageModuleMojo extends AbstractRegistryMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 

@@ -29,6 +29,26 @@ public final class Skopeo {
         Processes.runOk(Path.of("."), LIMIT, command);
     }
 
+    /** {@code skopeo copy} with extra options ({@code --all}, {@code --dest-creds USER:PASSWORD}, …) before the images. */
+    public static void copy(String source, String destination, String... options) {
+        List<String> command = command("copy", "--src-tls-verify=false", "--dest-tls-verify=false");
+        command.addAll(List.of(options));
+        command.add(source);
+        command.add(destination);
+        Processes.runOk(Path.of("."), LIMIT, command);
+    }
+
+    /** {@code skopeo inspect --raw}: the manifest (or index) bytes as the registry serves them. */
+    public static byte[] rawManifest(String ref, String... options) {
+        List<String> command = new ArrayList<>(command("inspect", "--raw"));
+        if (ref.startsWith("docker://")) {
+            command.add("--tls-verify=false");
+        }
+        command.addAll(List.of(options));
+        command.add(ref);
+        return Processes.runOk(Path.of("."), LIMIT, command).output().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** {@code skopeo inspect --config} of a {@code docker://}, {@code oci:} or {@code docker-archive:} reference. */
     public static JsonNode inspectConfig(String ref) throws IOException {
         List<String> command = new ArrayList<>(command("inspect", "--config"));

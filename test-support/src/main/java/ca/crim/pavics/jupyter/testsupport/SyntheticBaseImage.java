@@ -1,8 +1,5 @@
 package ca.crim.pavics.jupyter.testsupport;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +19,20 @@ public final class SyntheticBaseImage {
     public static final String BASEPKG_RECORD = "basepkg-1.0-0.json";
     public static final String BASEPKG_SHA256 = "1111111111111111111111111111111111111111111111111111111111111111";
 
-    /** The snapshot of the base environment (format read by env-installer's BaseSnapshot). */
+    /** The glibc version of the base's C library. */
+    public static final String GLIBC = "2.31";
+    /** What a glibc's banner says (as {@code strings libc.so.6 | grep 'release version'} shows). */
+    static final String LIBC_CONTENT = "\u007fELF...GNU C Library (Debian GLIBC 2.31-13+deb11u11) stable release version 2.31.\n"
+            + "Copyright (C) 2020 Free Software Foundation, Inc.\n";
+    static final String HISTORY = "==> 2024-01-01 00:00:00 <==\n# synthetic base\n";
+    static final String PYTHON_JSON = "{\"name\": \"python\", \"version\": \"3.11.9\", \"build\": \"h932a869_0_cpython\","
+            + " \"build_number\": 0, \"channel\": \"https://conda.anaconda.org/conda-forge\", \"subdir\": \"linux-64\","
+            + " \"depends\": [], \"files\": []}\n";
+    static final String BASEPKG_JSON = "{\"name\": \"basepkg\", \"version\": \"1.0\", \"build\": \"0\", \"sha256\": \""
+            + "1111111111111111111111111111111111111111111111111111111111111111\", \"subdir\": \"linux-64\", \"files\":"
+            + " [\"lib/basepkg/old_only.txt\", \"lib/basepkg/common.txt\", \"lib/basepkg/old_module.py\"]}\n";
+
+    /** The snapshot of the base environment (format read by base-snapshot's BaseSnapshot). */
     public static String snapshotJson() {
         return "{\"prefix\": \"/opt/conda/envs/birdy\",\n"
                 + " \"history\": \"==> 2024-01-01 00:00:00 <==\\n# synthetic base\\n\",\n"
@@ -34,7 +44,6 @@ public final class SyntheticBaseImage {
                 + " \"pip\": []}\n";
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SyntheticBaseImage() {
     }
@@ -46,6 +55,12 @@ public final class SyntheticBaseImage {
 
     /** Like {@link #writeLayout(Path, String)} with labels in the image config. */
     public static void writeLayout(Path layoutDir, String tag, java.util.Map<String, String> labels) throws IOException {
+        OciLayout.writeImage(layoutDir, tag, new OciLayout.Image("amd64", List.of(PATH_ENV, "CONDA_DIR=/opt/conda"), CMD,
+                "jenkins", labels, List.of(rootfs().tar())));
+    }
+
+    /** The base's one layer: busybox, users, the conda installation and its birdy environment, a glibc. */
+    public static LayerTar rootfs() throws IOException {
         Path busybox = ExternalTools.require("busybox", "busybox-static");
         LayerTar rootfs = new LayerTar()
                 .dir("bin", 0755, 0, 0)
@@ -55,6 +70,10 @@ public final class SyntheticBaseImage {
                 .file("etc/group", "root:x:0:\njenkins:x:1000:\n", 0644)
                 .dir("home", 0755, 0, 0)
                 .dir("home/jenkins", 0755, 1000, 1000)
+                .dir("lib", 0755, 0, 0)
+                .dir("lib/x86_64-linux-gnu", 0755, 0, 0)
+                .file("lib/x86_64-linux-gnu/libc-" + GLIBC + ".so", LIBC_CONTENT, 0755)
+                .symlink("lib/x86_64-linux-gnu/libc.so.6", "libc-" + GLIBC + ".so")
                 .dir("root", 0700, 0, 0)
                 .dir("tmp", 01777, 0, 0)
                 .dir("usr", 0755, 0, 0)
@@ -64,15 +83,19 @@ public final class SyntheticBaseImage {
                 .dir("opt", 0755, 0, 0)
                 .dir("opt/conda", 0777, 0, 0)
                 .dir("opt/conda/bin", 0777, 0, 0)
+                .dir("opt/conda/conda-meta", 0777, 0, 0)
+                .file("opt/conda/conda-meta/history", "==> 2024-01-01 00:00:00 <==\n# the root installation\n", 0666)
+                .file("opt/conda/conda-meta/conda-24.1.0-py311h0_0.json", "{\"name\": \"conda\", \"version\": \"24.1.0\","
+                        + " \"build\": \"py311h0_0\", \"files\": []}\n", 0666)
                 .dir("opt/conda/envs", 0777, 0, 0)
                 .dir("opt/conda/envs/birdy", 0777, 0, 0)
                 .dir("opt/conda/envs/birdy/bin", 0777, 0, 0)
                 .dir("opt/conda/envs/birdy/conda-meta", 0777, 0, 0)
-                .file("opt/conda/envs/birdy/conda-meta/history", "==> 2024-01-01 00:00:00 <==\n# synthetic base\n", 0666)
-                .file("opt/conda/envs/birdy/conda-meta/" + PYTHON_RECORD,
-                        "{\"name\": \"python\", \"version\": \"3.11.9\", \"build\": \"h932a869_0_cpython\", \"files\": []}\n", 0666)
-                .file("opt/conda/envs/birdy/conda-meta/" + BASEPKG_RECORD,
-                        "{\"name\": \"basepkg\", \"version\": \"1.0\", \"build\": \"0\"}\n", 0666)
+                .file("opt/conda/envs/birdy/conda-meta/history", HISTORY, 0666)
+                .file("opt/conda/envs/birdy/conda-meta/" + PYTHON_RECORD, PYTHON_JSON, 0666)
+                .file("opt/conda/envs/birdy/conda-meta/" + BASEPKG_RECORD, BASEPKG_JSON, 0666)
+                .file("opt/conda/envs/birdy/conda-meta/pip-24.0-pyhd8ed1ab_0.json", "{\"name\": \"pip\", \"version\":"
+                        + " \"24.0\", \"build\": \"pyhd8ed1ab_0\", \"noarch\": \"python\", \"files\": []}\n", 0666)
                 .dir("opt/conda/envs/birdy/lib", 0777, 0, 0)
                 .dir("opt/conda/envs/birdy/lib/basepkg", 0777, 0, 0)
                 .file("opt/conda/envs/birdy/lib/basepkg/old_only.txt", "old only\n", 0666)
@@ -83,54 +106,7 @@ public final class SyntheticBaseImage {
         for (String applet : List.of("sh", "cat", "ls", "id", "echo", "test", "env")) {
             rootfs.symlink("bin/" + applet, "busybox");
         }
-        byte[] tar = rootfs.tar();
-        byte[] layer = LayerTar.gzip(tar);
-
-        ObjectNode config = JSON.createObjectNode();
-        config.put("architecture", "amd64");
-        config.put("os", "linux");
-        config.put("created", "1970-01-01T00:00:00Z");
-        ObjectNode cfg = config.putObject("config");
-        cfg.putArray("Env").add(PATH_ENV).add("CONDA_DIR=/opt/conda");
-        ArrayNode cmd = cfg.putArray("Cmd");
-        CMD.forEach(cmd::add);
-        cfg.put("User", "jenkins");
-        cfg.put("WorkingDir", "/home/jenkins");
-        if (!labels.isEmpty()) {
-            ObjectNode labelNode = cfg.putObject("Labels");
-            labels.forEach(labelNode::put);
-        }
-        ObjectNode rootfsNode = config.putObject("rootfs");
-        rootfsNode.put("type", "layers");
-        rootfsNode.putArray("diff_ids").add(LayerTar.sha256(tar));
-        config.putArray("history").addObject().put("created", "1970-01-01T00:00:00Z")
-                .put("created_by", "synthetic pavics-jupyter-base for tests");
-        byte[] configBytes = JSON.writeValueAsBytes(config);
-
-        ObjectNode manifest = JSON.createObjectNode();
-        manifest.put("schemaVersion", 2);
-        manifest.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-        descriptor(manifest.putObject("config"), "application/vnd.oci.image.config.v1+json", configBytes);
-        descriptor(manifest.putArray("layers").addObject(), "application/vnd.oci.image.layer.v1.tar+gzip", layer);
-        byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
-
-        Path blobs = Files.createDirectories(layoutDir.resolve("blobs/sha256"));
-        for (byte[] blob : List.of(layer, configBytes, manifestBytes)) {
-            Files.write(blobs.resolve(LayerTar.sha256(blob).substring("sha256:".length())), blob);
-        }
-        Files.writeString(layoutDir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-        ObjectNode index = JSON.createObjectNode();
-        index.put("schemaVersion", 2);
-        ObjectNode m = index.putArray("manifests").addObject();
-        descriptor(m, "application/vnd.oci.image.manifest.v1+json", manifestBytes);
-        m.putObject("annotations").put("org.opencontainers.image.ref.name", tag);
-        Files.write(layoutDir.resolve("index.json"), JSON.writeValueAsBytes(index));
-    }
-
-    private static void descriptor(ObjectNode node, String mediaType, byte[] content) {
-        node.put("mediaType", mediaType);
-        node.put("digest", LayerTar.sha256(content));
-        node.put("size", content.length);
+        return rootfs;
     }
 
     /**

@@ -12,8 +12,11 @@ import java.util.Objects;
  *
  * @param path path inside the image, without a leading slash ({@code opt/conda/envs/birdy/bin/x})
  * @param linkTarget target of a symbolic link (as written) or of a hard link (an image path), else ""
+ * @param uid owner (0 unless given)
+ * @param gid group (0 unless given)
  */
-public record LayerEntry(String path, Type type, int mode, String linkTarget, byte[] data, Path spooled, long size) {
+public record LayerEntry(String path, Type type, int mode, String linkTarget, byte[] data, Path spooled, long size,
+        int uid, int gid) {
     public enum Type {
         FILE, DIRECTORY, SYMLINK, HARDLINK
     }
@@ -26,23 +29,28 @@ public record LayerEntry(String path, Type type, int mode, String linkTarget, by
     }
 
     public static LayerEntry file(String path, int mode, byte[] data) {
-        return new LayerEntry(path, Type.FILE, mode, "", data, null, data.length);
+        return new LayerEntry(path, Type.FILE, mode, "", data, null, data.length, 0, 0);
     }
 
     public static LayerEntry spooledFile(String path, int mode, Path spooled, long size) {
-        return new LayerEntry(path, Type.FILE, mode, "", null, spooled, size);
+        return new LayerEntry(path, Type.FILE, mode, "", null, spooled, size, 0, 0);
     }
 
     public static LayerEntry directory(String path, int mode) {
-        return new LayerEntry(path, Type.DIRECTORY, mode, "", null, null, 0);
+        return directory(path, mode, 0, 0);
+    }
+
+    /** A folder owned by {@code uid:gid}. */
+    public static LayerEntry directory(String path, int mode, int uid, int gid) {
+        return new LayerEntry(path, Type.DIRECTORY, mode, "", null, null, 0, uid, gid);
     }
 
     public static LayerEntry symlink(String path, String target) {
-        return new LayerEntry(path, Type.SYMLINK, 0777, target, null, null, 0);
+        return new LayerEntry(path, Type.SYMLINK, 0777, target, null, null, 0, 0, 0);
     }
 
     public static LayerEntry hardlink(String path, int mode, String targetPath) {
-        return new LayerEntry(path, Type.HARDLINK, mode, targetPath, null, null, 0);
+        return new LayerEntry(path, Type.HARDLINK, mode, targetPath, null, null, 0, 0, 0);
     }
 
     /** An OCI whiteout hiding {@code hiddenPath} of a lower layer. */

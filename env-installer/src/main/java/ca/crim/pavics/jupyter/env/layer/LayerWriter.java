@@ -98,8 +98,8 @@ public final class LayerWriter {
             t.setMode(e.mode() | (e.type() == LayerEntry.Type.DIRECTORY ? 040000
                     : e.type() == LayerEntry.Type.SYMLINK ? 0120000 : 0100000));
             t.setModTime(0L);
-            t.setUserId(0);
-            t.setGroupId(0);
+            t.setUserId(e.uid());
+            t.setGroupId(e.gid());
             t.setUserName("");
             t.setGroupName("");
             tar.putArchiveEntry(t);

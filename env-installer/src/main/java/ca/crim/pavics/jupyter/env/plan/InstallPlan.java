@@ -1,6 +1,7 @@
 package ca.crim.pavics.jupyter.env.plan;
 
 import ca.crim.pavics.jupyter.env.lock.CondaPackage;
+import ca.crim.pavics.jupyter.snapshot.BaseSnapshot;
 import ca.crim.pavics.jupyter.env.lock.LockFile;
 import ca.crim.pavics.jupyter.env.lock.WheelPackage;
 import java.util.ArrayList;

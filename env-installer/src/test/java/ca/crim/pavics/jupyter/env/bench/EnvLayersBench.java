@@ -7,7 +7,7 @@ import ca.crim.pavics.jupyter.env.install.InstallTarget;
 import ca.crim.pavics.jupyter.env.lock.LockFile;
 import ca.crim.pavics.jupyter.env.lock.LockFileReader;
 import ca.crim.pavics.jupyter.env.lock.LockedPackage;
-import ca.crim.pavics.jupyter.env.plan.BaseSnapshot;
+import ca.crim.pavics.jupyter.snapshot.BaseSnapshot;
 import ca.crim.pavics.jupyter.env.plan.InstallPlan;
 import ca.crim.pavics.jupyter.testsupport.CondaPackageBuilder;
 import ca.crim.pavics.jupyter.testsupport.LocalRegistry;

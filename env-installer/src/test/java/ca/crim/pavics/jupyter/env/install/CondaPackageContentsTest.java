@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.crim.pavics.jupyter.env.pkg.CondaPackageArchive;
 import ca.crim.pavics.jupyter.env.pkg.PackageException;
-import ca.crim.pavics.jupyter.env.plan.BaseSnapshot;
-import ca.crim.pavics.jupyter.env.plan.SnapshotException;
+import ca.crim.pavics.jupyter.snapshot.BaseSnapshot;
+import ca.crim.pavics.jupyter.snapshot.SnapshotException;
+import ca.crim.pavics.jupyter.snapshot.SnapshotException;
 import ca.crim.pavics.jupyter.testsupport.CondaPackageBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

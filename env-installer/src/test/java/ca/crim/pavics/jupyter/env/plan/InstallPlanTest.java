@@ -2,7 +2,9 @@ package ca.crim.pavics.jupyter.env.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.crim.pavics.jupyter.conda.record.PackageRecord;
 import ca.crim.pavics.jupyter.env.lock.CondaPackage;
+import ca.crim.pavics.jupyter.snapshot.BaseSnapshot;
 import ca.crim.pavics.jupyter.env.lock.LockFile;
 import java.util.List;
 import java.util.Optional;
@@ -14,16 +16,19 @@ class InstallPlanTest {
                 Optional.empty(), List.of(depends));
     }
 
+    private static BaseSnapshot.BaseConda base(String name, String version, String sha256, List<String> files) {
+        return new BaseSnapshot.BaseConda(new PackageRecord(name, version, "0", 0, List.of(), List.of(), List.of(), "linux-64",
+                null, 0, null, sha256, 0, null, null, "", ""), Optional.empty(), files);
+    }
+
     @Test
     void addsReplacesKeepsAndOrdersByDependencies() {
         LockFile lock = new LockFile("test", "linux-64", List.of(pkg("app", "a", "lib >=1", "python"), pkg("lib", "b", "zlib"),
                 pkg("zlib", "c"), pkg("python", "d")), Optional.empty());
         BaseSnapshot base = new BaseSnapshot("/opt/conda/envs/birdy", "", List.of(
-                new BaseSnapshot.BaseConda("python", "3.11.9", "0", Optional.of("d".repeat(64)), Optional.empty(), "", false,
-                        Optional.empty(), List.of()),
-                new BaseSnapshot.BaseConda("zlib", "0.9", "0", Optional.of("f".repeat(64)), Optional.empty(), "", false,
-                        Optional.empty(), List.of("lib/libz.so")),
-                new BaseSnapshot.BaseConda("kept", "1", "0", Optional.empty(), Optional.empty(), "", false, Optional.empty(), List.of())),
+                base("python", "3.11.9", "d".repeat(64), List.of()),
+                base("zlib", "0.9", "f".repeat(64), List.of("lib/libz.so")),
+                base("kept", "1", null, List.of())),
                 List.of());
         InstallPlan plan = InstallPlan.of(lock, base);
         assertThat(plan.unchanged()).as("python: same sha256 as the base").isEqualTo(1);

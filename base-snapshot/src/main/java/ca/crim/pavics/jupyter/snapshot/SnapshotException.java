@@ -1,7 +1,7 @@
-package ca.crim.pavics.jupyter.env.plan;
+package ca.crim.pavics.jupyter.snapshot;
 
 /** A base environment snapshot that cannot be used; one line naming the file. */
-public final class SnapshotException extends Exception {
+public class SnapshotException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public SnapshotException(String message) {
