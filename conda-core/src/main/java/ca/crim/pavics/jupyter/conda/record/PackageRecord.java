@@ -117,6 +117,12 @@ public final class PackageRecord {
         return out;
     }
 
+    /** This record with another URL (e.g. the channel URL, subdir and file name, when repodata gives none). */
+    public PackageRecord withUrl(String newUrl) {
+        return new PackageRecord(name, version, build, buildNumber, depends, constrains, trackFeatures, subdir, noarch,
+                timestamp, md5, sha256, size, license, fileName, newUrl, channel);
+    }
+
     public String name() {
         return name;
     }

@@ -1,0 +1,228 @@
+package ca.crim.pavics.jupyter.lock.solve;
+
+import ca.crim.pavics.jupyter.conda.record.PackageRecord;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
+
+/**
+ * Explains an unsatisfiable request from the clauses that prove it (the final conflict, the clauses it was learnt
+ * from, and what implied their literals): for each package name they disagree on, every requirement on it with the
+ * chain that leads to it from a requested spec or from a package installed in the base image, and for a spec nothing
+ * matches, why. Lines, sorted, no stack of solver terms.
+ */
+final class Explanation {
+    private final Pool pool;
+    private final Clauses clauses;
+    private final Solver.Request request;
+
+    Explanation(Pool pool, Clauses clauses, Solver.Request request) {
+        this.pool = pool;
+        this.clauses = clauses;
+        this.request = request;
+    }
+
+    /** The clauses (not learnt) that the conflict rests on. */
+    private List<Integer> core(int conflict, IntFunction<int[]> reasons) {
+        BitSet seen = new BitSet();
+        Deque<Integer> todo = new ArrayDeque<>();
+        todo.add(conflict);
+        List<Integer> core = new ArrayList<>();
+        while (!todo.isEmpty()) {
+            int c = todo.poll();
+            if (c < 0 || seen.get(c)) {
+                continue;
+            }
+            seen.set(c);
+            Clauses.Origin o = clauses.origin(c);
+            if (o.kind() == Clauses.Kind.LEARNT) {
+                for (int f : o.from()) {
+                    todo.add(f);
+                }
+            } else {
+                core.add(c);
+            }
+            for (int r : reasons.apply(c)) {
+                todo.add(r);
+            }
+        }
+        return core;
+    }
+
+    String explain(int conflict, IntFunction<int[]> reasons) {
+        List<Integer> core = core(conflict, reasons);
+        // who requires what: target name -> requirement lines
+        Map<String, Set<String>> byName = new TreeMap<>();
+        Map<Integer, String> provenance = new LinkedHashMap<>();
+        Set<String> missing = new TreeSet<>();
+        for (int c : core) {
+            Clauses.Origin o = clauses.origin(c);
+            int[] lits = clauses.literals(c);
+            switch (o.kind()) {
+                case ROOT -> {
+                    String name = name(o.spec());
+                    byName.computeIfAbsent(name, k -> new LinkedHashSet<>()).add("'" + o.spec() + "' is requested");
+                    if (candidates(lits) == 0) {
+                        missing.add(noMatch(o.spec(), name, "requested"));
+                    }
+                }
+                case KEEP -> byName.computeIfAbsent(o.spec(), k -> new LinkedHashSet<>()).add(installedLine(o.spec()));
+                case REQUIRES -> {
+                    String name = name(o.spec());
+                    String chain = chain(o.solvable(), core);
+                    byName.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(chain + " requires '" + o.spec() + "'");
+                    if (candidates(lits) == 0) {
+                        missing.add(noMatch(o.spec(), name, chain));
+                    }
+                }
+                case CONSTRAINS -> {
+                    String name = name(o.spec());
+                    byName.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(chain(o.solvable(), core)
+                            + " allows only '" + o.spec() + "'");
+                }
+                case ONE_NAME -> {
+                    String name = pool.record(o.solvable()).name();
+                    byName.computeIfAbsent(name, k -> new LinkedHashSet<>());
+                }
+                default -> {
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder("cannot solve: the requested specs conflict");
+        for (String m : missing) {
+            out.append("\n  ").append(m);
+        }
+        for (Map.Entry<String, Set<String>> e : byName.entrySet()) {
+            if (e.getValue().size() < 2 && !(e.getValue().size() == 1 && missing.isEmpty() && byName.size() == 1)) {
+                continue;
+            }
+            out.append("\n  ").append(e.getKey()).append(":");
+            for (String line : e.getValue()) {
+                out.append("\n    - ").append(line);
+            }
+            if (pool.isPinned(e.getKey())) {
+                out.append("\n    - the base image pins ").append(e.getKey()).append(" (conda-meta/pinned): ")
+                        .append(pins(e.getKey()));
+            }
+            out.append("\n    no ").append(e.getKey()).append(" satisfies all of these at once");
+        }
+        return out.toString();
+    }
+
+    private static String name(String spec) {
+        int end = 0;
+        while (end < spec.length() && " =<>!~[".indexOf(spec.charAt(end)) < 0) {
+            end++;
+        }
+        String n = spec.substring(0, end);
+        int colons = n.lastIndexOf("::");
+        return colons >= 0 ? n.substring(colons + 2) : n;
+    }
+
+    private int candidates(int[] lits) {
+        int n = 0;
+        for (int l : lits) {
+            if (Clauses.positive(l)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private String installedLine(String name) {
+        PackageRecord r = request.installed().stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+        return r == null ? name + " is installed in the base image"
+                : name + " " + r.version() + " " + r.build() + " is installed in the base image (kept unless a change is"
+                        + " forced; its dependents in the base image need it too)";
+    }
+
+    private String pins(String name) {
+        List<String> p = new ArrayList<>();
+        request.pinned().forEach(s -> s.exactName().filter(name::equals).ifPresent(n -> p.add("'" + s + "'")));
+        return String.join(", ", p);
+    }
+
+    /** Why nothing matches a spec. */
+    private String noMatch(String spec, String name, String who) {
+        int id = pool.nameId(name);
+        int available = id < 0 ? 0 : pool.candidatesOfName(id).length;
+        String why;
+        if (name.startsWith("__")) {
+            why = "the system has no " + name + " (a virtual package; give it with --virtual or a system requirement)";
+        } else if (available == 0 && id >= 0 && pool.excludedByPin(id) > 0) {
+            why = "the base image's pin " + pins(name) + " excludes every " + name;
+        } else if (available == 0) {
+            why = "no package named " + name + " in the channels";
+        } else {
+            TreeSet<String> versions = new TreeSet<>();
+            for (int s : pool.candidatesOfName(id)) {
+                versions.add(pool.record(s).version());
+            }
+            why = "no " + name + " matches it (the channels have " + summary(versions) + ")";
+        }
+        return "'" + spec + "' (" + ("requested".equals(who) ? "requested" : "needed by " + who) + "): " + why;
+    }
+
+    private static String summary(TreeSet<String> versions) {
+        if (versions.size() <= 6) {
+            return String.join(", ", versions);
+        }
+        List<String> all = new ArrayList<>(versions);
+        return all.size() + " versions, e.g. " + String.join(", ", all.subList(all.size() - 4, all.size()));
+    }
+
+    /** How a solvable came to be required: from a requested spec, a base package, or another package. */
+    private String chain(int solvable, List<Integer> core) {
+        List<String> links = new ArrayList<>();
+        Set<Integer> visited = new LinkedHashSet<>();
+        int s = solvable;
+        while (s != 0 && visited.add(s)) {
+            PackageRecord r = pool.record(s);
+            links.add(0, r.name() + " " + r.version() + " " + r.build());
+            if (pool.origin(s) == Pool.Origin.INSTALLED) {
+                links.set(0, links.get(0) + " (installed in the base image)");
+                break;
+            }
+            int parent = 0;
+            String via = null;
+            for (int c : core) {
+                Clauses.Origin o = clauses.origin(c);
+                if (!contains(clauses.literals(c), s)) {
+                    continue;
+                }
+                if (o.kind() == Clauses.Kind.ROOT) {
+                    via = "'" + o.spec() + "' (requested)";
+                    break;
+                }
+                if (o.kind() == Clauses.Kind.REQUIRES && o.solvable() != s) {
+                    parent = o.solvable();
+                    break;
+                }
+            }
+            if (via != null) {
+                links.add(0, via);
+                break;
+            }
+            s = parent;
+        }
+        return String.join(" -> ", links);
+    }
+
+    private static boolean contains(int[] lits, int solvable) {
+        for (int l : lits) {
+            if (Clauses.positive(l) && Clauses.var(l) == solvable) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
