@@ -21,6 +21,7 @@ import java.util.function.IntFunction;
  * matches, why. Lines, sorted, no stack of solver terms.
  */
 final class Explanation {
+    private static final int MAX_LINES = 8;
     private final Pool pool;
     private final Clauses clauses;
     private final Solver.Request request;
@@ -64,6 +65,7 @@ final class Explanation {
         Map<String, Set<String>> byName = new TreeMap<>();
         Map<Integer, String> provenance = new LinkedHashMap<>();
         Set<String> missing = new TreeSet<>();
+        Map<String, Map<String, TreeSet<String>>> requirers = new TreeMap<>();
         for (int c : core) {
             Clauses.Origin o = clauses.origin(c);
             int[] lits = clauses.literals(c);
@@ -79,7 +81,10 @@ final class Explanation {
                 case REQUIRES -> {
                     String name = name(o.spec());
                     String chain = chain(o.solvable(), core);
-                    byName.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(chain + " requires '" + o.spec() + "'");
+                    requirers.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(chainPrefix(o.solvable(), core)
+                            + "\u0000" + pool.record(o.solvable()).name() + "\u0000" + o.spec(), k -> new TreeSet<>())
+                            .add(pool.record(o.solvable()).version());
+                    byName.computeIfAbsent(name, k -> new LinkedHashSet<>());
                     if (candidates(lits) == 0) {
                         missing.add(noMatch(o.spec(), name, chain));
                     }
@@ -97,6 +102,11 @@ final class Explanation {
                 }
             }
         }
+        requirers.forEach((name, groups) -> groups.forEach((key, versions) -> {
+            String[] k = key.split("\u0000");
+            String who = (k[0].isEmpty() ? "" : k[0] + " -> ") + k[1] + " " + versionSummary(versions);
+            byName.get(name).add(who + " requires '" + k[2] + "'");
+        }));
         StringBuilder out = new StringBuilder("cannot solve: the requested specs conflict");
         for (String m : missing) {
             out.append("\n  ").append(m);
@@ -106,7 +116,12 @@ final class Explanation {
                 continue;
             }
             out.append("\n  ").append(e.getKey()).append(":");
+            int shown = 0;
             for (String line : e.getValue()) {
+                if (shown++ == MAX_LINES) {
+                    out.append("\n    - ... and ").append(e.getValue().size() - MAX_LINES).append(" more");
+                    break;
+                }
                 out.append("\n    - ").append(line);
             }
             if (pool.isPinned(e.getKey())) {
@@ -180,6 +195,21 @@ final class Explanation {
         return all.size() + " versions, e.g. " + String.join(", ", all.subList(all.size() - 4, all.size()));
     }
 
+    /** Versions of one package, summed up: {@code 1.6.2}, {@code 1.7.0, 1.7.1}, {@code 1.5.1 ... 1.7.1 (5 versions)}. */
+    private static String versionSummary(TreeSet<String> versions) {
+        if (versions.size() <= 2) {
+            return String.join(", ", versions);
+        }
+        return versions.first() + " ... " + versions.last() + " (" + versions.size() + " versions)";
+    }
+
+    /** The chain to the package that required a solvable, without the solvable itself ({@code ""} for a root). */
+    private String chainPrefix(int solvable, List<Integer> core) {
+        String chain = chain(solvable, core);
+        int cut = chain.lastIndexOf(" -> ");
+        return cut < 0 ? "" : chain.substring(0, cut);
+    }
+
     /** How a solvable came to be required: from a requested spec, a base package, or another package. */
     private String chain(int solvable, List<Integer> core) {
         List<String> links = new ArrayList<>();
@@ -187,7 +217,7 @@ final class Explanation {
         int s = solvable;
         while (s != 0 && visited.add(s)) {
             PackageRecord r = pool.record(s);
-            links.add(0, r.name() + " " + r.version() + " " + r.build());
+            links.add(0, r.name() + " " + r.version());
             if (pool.origin(s) == Pool.Origin.INSTALLED) {
                 links.set(0, links.get(0) + " (installed in the base image)");
                 break;

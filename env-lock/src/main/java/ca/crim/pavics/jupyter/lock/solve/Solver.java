@@ -146,45 +146,6 @@ public final class Solver {
                 }
             }
         }
-        if (Boolean.getBoolean("solver.debug")) {
-            for (int c = 0; c < clauses.size(); c++) {
-                boolean sat = false;
-                StringBuilder b = new StringBuilder();
-                for (int l : clauses.literals(c)) {
-                    sat |= isTrue(l);
-                    b.append(Clauses.positive(l) ? "+" : "-").append(pool.record(Clauses.var(l)).dist()).append("=")
-                            .append(value[Clauses.var(l)]).append("@").append(level[Clauses.var(l)]).append(' ');
-                }
-                if (!sat) {
-                    System.err.println("UNSATISFIED " + clauses.origin(c).kind() + " " + clauses.origin(c).spec() + ": " + b);
-                }
-            }
-            Map<String, Integer> count = new HashMap<>();
-            for (int v = 1; v <= pool.size(); v++) {
-                if (value[v] == TRUE) {
-                    count.merge(pool.record(v).name(), 1, Integer::sum);
-                }
-            }
-            for (int c = 0; c < clauses.size(); c++) {
-                Clauses.Origin o = clauses.origin(c);
-                if (o.kind() == Clauses.Kind.REQUIRES && value[o.solvable()] == TRUE) {
-                    StringBuilder b = new StringBuilder();
-                    for (int l : clauses.literals(c)) {
-                        if (isTrue(l)) {
-                            b.append(pool.record(Clauses.var(l)).dist()).append(' ');
-                        }
-                    }
-                    if (o.spec().startsWith("python")) {
-                        System.err.println("REQ " + pool.record(o.solvable()).dist() + " " + o.spec() + " satisfied by " + b);
-                    }
-                }
-            }
-            count.forEach((k, n) -> {
-                if (n > 1) {
-                    System.err.println("DUPLICATE " + k + " x" + n);
-                }
-            });
-        }
         Map<String, PackageRecord> out = new java.util.TreeMap<>();
         for (int s = 1; s <= pool.size(); s++) {
             if (value[s] == TRUE && pool.origin(s) != Pool.Origin.VIRTUAL) {
