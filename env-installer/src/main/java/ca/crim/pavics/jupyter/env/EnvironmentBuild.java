@@ -13,6 +13,7 @@ import ca.crim.pavics.jupyter.env.lock.LockException;
 import ca.crim.pavics.jupyter.env.lock.LockFile;
 import ca.crim.pavics.jupyter.env.lock.LockFileReader;
 import ca.crim.pavics.jupyter.env.lock.LockedPackage;
+import ca.crim.pavics.jupyter.env.lock.StaleLockException;
 import ca.crim.pavics.jupyter.snapshot.BaseSnapshot;
 import ca.crim.pavics.jupyter.snapshot.SnapshotCheck;
 import ca.crim.pavics.jupyter.env.plan.InstallPlan;
@@ -103,10 +104,8 @@ public final class EnvironmentBuild {
         try {
             lockText = Files.readString(r.lockFile(), StandardCharsets.UTF_8);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new EnvironmentException(r.lockFile() + " not found: lock environment.yml for " + PLATFORM
-                    + " (e.g. conda-lock lock -f environment.yml -p " + PLATFORM + ", then add the line '# environment.yml sha256: '"
-                    + " followed by the output of sha256sum environment.yml); -Dimage.env.skip=true builds the image WITHOUT its"
-                    + " packages, labelled so");
+            throw new StaleLockException(r.lockFile() + " not found: lock " + r.environmentFile().getFileName() + " for "
+                    + PLATFORM);
         }
         LockFile lock = new LockFileReader(r.lockCategories()).read(r.lockFile(), lockText, PLATFORM);
         String lockSha = Digests.sha256Hex(lockText.getBytes(StandardCharsets.UTF_8));

@@ -89,7 +89,7 @@ public class EnvironmentImageMojo extends LockedModuleMojo {
                     + " (environment key " + result.key().substring(0, 16) + ")");
             getLog().info("Environment image: " + result.fromImage() + (result.reused() ? " (unchanged, reused)" : " — " + result.summary()));
         } catch (EnvironmentException e) {
-            throw new MojoFailureException(HelpfulSuggestions.forFailure(e, insecure), e);
+            throw new MojoFailureException(HelpfulSuggestions.forFailure(e, insecure, project.getArtifactId()), e);
         }
     }
 

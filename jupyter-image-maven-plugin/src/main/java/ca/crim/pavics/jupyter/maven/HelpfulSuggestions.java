@@ -17,8 +17,22 @@ final class HelpfulSuggestions {
      * @param insecureAllowed whether {@code -Djib.allowInsecureRegistries=true} was given
      */
     static String forFailure(Throwable failure, boolean insecureAllowed) {
+        return forFailure(failure, insecureAllowed, null);
+    }
+
+    /**
+     * {@link #forFailure(Throwable, boolean)} for a goal of an image module: a missing or stale lock names the
+     * module's lock command.
+     *
+     * @param module the image module's artifactId (null: not an image module's goal)
+     */
+    static String forFailure(Throwable failure, boolean insecureAllowed, String module) {
         String message = String.valueOf(failure.getMessage()).replace('\n', ' ');
         for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c instanceof ca.crim.pavics.jupyter.env.lock.StaleLockException && module != null) {
+                return message + ": ./mvnw -pl " + module + " jupyter-image:lock (or -Dimage.env.skip=true builds the"
+                        + " image WITHOUT its packages, labelled so)";
+            }
             if (c instanceof ca.crim.pavics.jupyter.snapshot.SnapshotMismatchException m) {
                 return message + ": ./mvnw -pl base-config jupyter-image:snapshot -Dbase.image=" + m.baseImage();
             }

@@ -27,4 +27,15 @@ class HelpfulSuggestionsTest {
     void otherFailuresKeepTheirMessageOnOneLine() {
         assertThat(HelpfulSuggestions.forFailure(new EnvironmentException("a\nb"), false)).isEqualTo("a b");
     }
+
+    @Test
+    void aMissingOrStaleLockNamesTheModulesLockCommand() {
+        EnvironmentException stale = new EnvironmentException("eo/conda-lock.yml not found: lock environment.yml for linux-64",
+                new ca.crim.pavics.jupyter.env.lock.StaleLockException("x"));
+        assertThat(HelpfulSuggestions.forFailure(stale, false, "eo")).isEqualTo("eo/conda-lock.yml not found: lock"
+                + " environment.yml for linux-64: ./mvnw -pl eo jupyter-image:lock (or -Dimage.env.skip=true builds the"
+                + " image WITHOUT its packages, labelled so)");
+        EnvironmentException other = new EnvironmentException("m", new ca.crim.pavics.jupyter.env.lock.LockException("x"));
+        assertThat(HelpfulSuggestions.forFailure(other, false, "eo")).isEqualTo("m");
+    }
 }

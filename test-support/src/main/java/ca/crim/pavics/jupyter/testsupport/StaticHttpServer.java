@@ -14,12 +14,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StaticHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
     private StaticHttpServer(Path root) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
+            String path = exchange.getRequestURI().getPath();
+            for (java.util.Map.Entry<String, Integer> f : failures.entrySet()) {
+                if (path.startsWith(f.getKey())) {
+                    exchange.sendResponseHeaders(f.getValue(), -1);
+                    exchange.close();
+                    return;
+                }
+            }
             Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);
@@ -36,6 +45,12 @@ public final class StaticHttpServer implements AutoCloseable {
 
     public static StaticHttpServer serve(Path root) throws IOException {
         return new StaticHttpServer(root.toAbsolutePath().normalize());
+    }
+
+    /** Answers every request whose path starts with {@code pathPrefix} with {@code status} (e.g. 500), no body. */
+    public StaticHttpServer failWith(String pathPrefix, int status) {
+        failures.put(pathPrefix, status);
+        return this;
     }
 
     public String url() {

@@ -37,6 +37,12 @@ public record MatchSpec(StringMatcher name, Optional<VersionSpec> version, Optio
         return new MatchSpecParser(text, Channel.DEFAULT_ALIAS).parse(false);
     }
 
+    /** This spec with its channel replaced (e.g. by a mirror of the same channel); the source text is kept. */
+    public MatchSpec withChannel(Channel newChannel) {
+        return new MatchSpec(name, version, build, buildNumber, Optional.of(newChannel), subdir, md5, sha256, license,
+                licenseFamily, trackFeatures, fileName, url, source);
+    }
+
     /** The package name when it is exact (not a glob). */
     public Optional<String> exactName() {
         return name.exact();

@@ -46,11 +46,11 @@ public final class LockChecks {
         String actual = Digests.sha256Hex(environmentBytes);
         Optional<String> recorded = recordedHash(lockText);
         if (recorded.isEmpty()) {
-            throw new LockException(lockFile + ": no '# environment.yml sha256: ...' line, so it cannot be checked against "
-                    + environmentFile.getFileName() + "; regenerate the lock with the lock generator");
+            throw new StaleLockException(lockFile + ": no '# environment.yml sha256: ...' line, so it cannot be checked against "
+                    + environmentFile.getFileName() + ": regenerate the lock");
         }
         if (!recorded.get().equals(actual)) {
-            throw new LockException(environmentFile + " changed since " + lockFile.getFileName()
+            throw new StaleLockException(environmentFile + " changed since " + lockFile.getFileName()
                     + " was made (sha256 " + actual.substring(0, 12) + " now, " + recorded.get().substring(0, 12)
                     + " in the lock): regenerate the lock");
         }
@@ -71,11 +71,11 @@ public final class LockChecks {
             CondaPackage locked = conda.get(spec.name());
             PackageRecord record = locked != null ? locked.toRecord() : baseRecords.get(spec.name());
             if (record == null) {
-                throw new LockException(environmentFile + ":" + spec.line() + ": '" + spec.raw()
+                throw new StaleLockException(environmentFile + ":" + spec.line() + ": '" + spec.raw()
                         + "' has no package in " + lockFile.getFileName() + " nor in the base image: regenerate the lock");
             }
             if (!spec.spec().matches(record)) {
-                throw new LockException(environmentFile + ":" + spec.line() + ": '" + spec.raw() + "' is not met by "
+                throw new StaleLockException(environmentFile + ":" + spec.line() + ": '" + spec.raw() + "' is not met by "
                         + record.name() + " " + record.version() + " " + record.build()
                         + (locked != null ? " in " + lockFile.getFileName() : " of the base image") + ": regenerate the lock");
             }
@@ -89,7 +89,7 @@ public final class LockChecks {
                         ? "is a direct VCS reference: it must be locked to a built wheel (a .whl URL with its sha256)"
                         : locked == null ? "has no wheel in " + lockFile.getFileName()
                         : "is locked to " + locked.url() + ", not to a wheel (.whl)";
-                throw new LockException(environmentFile + ":" + req.line() + ": pip requirement '" + req.raw() + "' "
+                throw new StaleLockException(environmentFile + ":" + req.line() + ": pip requirement '" + req.raw() + "' "
                         + why + ": regenerate the lock");
             }
         }

@@ -42,7 +42,14 @@ public final class ChannelSet implements RecordProvider, AutoCloseable {
                 for (String subdir : SUBDIRS) {
                     Optional<Path> json = cache.fetch(c.baseUrl(), subdir);
                     if (json.isPresent()) {
-                        subdirs.add(new Subdir(c, RepodataIndex.open(json.get(), c.baseUrl(), subdir)));
+                        try {
+                            subdirs.add(new Subdir(c, RepodataIndex.open(json.get(), c.baseUrl(), subdir)));
+                        } catch (RepodataException e) {
+                            throw e;
+                        } catch (IOException e) {
+                            cache.forget(c.baseUrl(), subdir); // not kept: the next run downloads it again
+                            throw new RepodataException(e.getMessage(), false);
+                        }
                     }
                 }
                 if (subdirs.isEmpty()) {

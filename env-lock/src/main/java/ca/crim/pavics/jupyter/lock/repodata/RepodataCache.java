@@ -111,6 +111,22 @@ public final class RepodataCache {
         }
     }
 
+    /** Removes a subdir's cached copy (one found invalid), so that the next fetch downloads it in full. */
+    public void forget(String channelUrl, String subdir) {
+        String base = channelUrl.endsWith("/") ? channelUrl.substring(0, channelUrl.length() - 1) : channelUrl;
+        if (base.startsWith("file:")) {
+            return;
+        }
+        Path folder = dir.resolve(HexFormat.of().formatHex(sha256(base + "/" + subdir)).substring(0, 24));
+        for (String name : List.of("repodata.json", "repodata.json.index", "state.json")) {
+            try {
+                Files.deleteIfExists(folder.resolve(name));
+            } catch (IOException ignored) {
+                // a later download replaces it anyway
+            }
+        }
+    }
+
     private enum Outcome {
         UPDATED, NOT_MODIFIED, NOT_FOUND
     }

@@ -62,7 +62,7 @@ public final class RepodataIndex implements AutoCloseable {
             Path indexFile = file.resolveSibling(file.getFileName() + ".index");
             Map<String, List<Span>> byName = readIndex(indexFile, size, mtime);
             if (byName == null) {
-                byName = scan(fc, file);
+                byName = scan(fc, source(channel, subdir));
                 writeIndex(indexFile, size, mtime, byName);
             }
             return new RepodataIndex(file, channel, subdir, fc, byName);
@@ -99,7 +99,7 @@ public final class RepodataIndex implements AutoCloseable {
             while (buffer.hasRemaining()) {
                 int n = fileChannel.read(buffer, pos);
                 if (n < 0) {
-                    throw new IOException(file + ": ends inside the record " + s.fileName());
+                    throw new IOException(source(channel, subdir) + ": ends inside the record " + s.fileName());
                 }
                 pos += n;
             }
@@ -107,13 +107,13 @@ public final class RepodataIndex implements AutoCloseable {
             try {
                 json = JSON.readTree(buffer.array());
             } catch (IOException e) {
-                throw new IOException(file + ": record " + s.fileName() + " is not valid JSON");
+                throw new IOException(source(channel, subdir) + ": record " + s.fileName() + " is not valid JSON");
             }
             PackageRecord r;
             try {
                 r = PackageRecord.fromJson(s.fileName(), json, channel, subdir);
             } catch (IllegalArgumentException e) {
-                throw new IOException(file + ": " + e.getMessage());
+                throw new IOException(source(channel, subdir) + ": " + e.getMessage());
             }
             if (r.url().isEmpty()) {
                 r = r.withUrl(channel + "/" + subdir + "/" + s.fileName());
@@ -139,7 +139,12 @@ public final class RepodataIndex implements AutoCloseable {
 
     // ---- the scan ----------------------------------------------------------------------------------------------
 
-    private static Map<String, List<Span>> scan(FileChannel fc, Path file) throws IOException {
+    /** How messages name a subdir's repodata: its URL. */
+    static String source(String channel, String subdir) {
+        return channel + "/" + subdir + "/repodata.json";
+    }
+
+    private static Map<String, List<Span>> scan(FileChannel fc, String file) throws IOException {
         long size = fc.size();
         if (size > Integer.MAX_VALUE) {
             throw new IOException(file + ": repodata larger than 2 GB is not supported");
@@ -178,10 +183,10 @@ public final class RepodataIndex implements AutoCloseable {
     private static final class Scanner {
         final MappedByteBuffer b;
         final int size;
-        final Path file;
+        final String file;
         int pos;
 
-        Scanner(MappedByteBuffer b, int size, Path file) {
+        Scanner(MappedByteBuffer b, int size, String file) {
             this.b = b;
             this.size = size;
             this.file = file;

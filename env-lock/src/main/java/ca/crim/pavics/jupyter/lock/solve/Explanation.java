@@ -1,6 +1,8 @@
 package ca.crim.pavics.jupyter.lock.solve;
 
 import ca.crim.pavics.jupyter.conda.record.PackageRecord;
+import ca.crim.pavics.jupyter.conda.version.VersionException;
+import ca.crim.pavics.jupyter.conda.version.VersionOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -66,6 +68,7 @@ final class Explanation {
         Map<Integer, String> provenance = new LinkedHashMap<>();
         Set<String> missing = new TreeSet<>();
         Map<String, Map<String, TreeSet<String>>> requirers = new TreeMap<>();
+        Map<String, TreeSet<String>> missingBy = new TreeMap<>();
         for (int c : core) {
             Clauses.Origin o = clauses.origin(c);
             int[] lits = clauses.literals(c);
@@ -82,11 +85,13 @@ final class Explanation {
                     String name = name(o.spec());
                     String chain = chain(o.solvable(), core);
                     requirers.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(chainPrefix(o.solvable(), core)
-                            + "\u0000" + pool.record(o.solvable()).name() + "\u0000" + o.spec(), k -> new TreeSet<>())
+                            + "\u0000" + pool.record(o.solvable()).name() + "\u0000" + o.spec(), k -> versionSet())
                             .add(pool.record(o.solvable()).version());
                     byName.computeIfAbsent(name, k -> new LinkedHashSet<>());
                     if (candidates(lits) == 0) {
-                        missing.add(noMatch(o.spec(), name, chain));
+                        String prefix = chainPrefix(o.solvable(), core);
+                        missingBy.computeIfAbsent(o.spec() + "\u0000" + name + "\u0000" + (prefix.isEmpty() ? "" : prefix
+                                + " -> ") + pool.record(o.solvable()).name(), k -> versionSet()).add(pool.record(o.solvable()).version());
                     }
                 }
                 case CONSTRAINS -> {
@@ -102,6 +107,10 @@ final class Explanation {
                 }
             }
         }
+        missingBy.forEach((key, versions) -> {
+            String[] k = key.split("\u0000");
+            missing.add(noMatch(k[0], k[1], k[2] + " " + versionSummary(versions)));
+        });
         requirers.forEach((name, groups) -> groups.forEach((key, versions) -> {
             String[] k = key.split("\u0000");
             String who = (k[0].isEmpty() ? "" : k[0] + " -> ") + k[1] + " " + versionSummary(versions);
@@ -172,7 +181,7 @@ final class Explanation {
         int available = id < 0 ? 0 : pool.candidatesOfName(id).length;
         String why;
         if (name.startsWith("__")) {
-            why = "the system has no " + name + " (a virtual package; give it with --virtual or a system requirement)";
+            why = "the system has no " + name + " (a virtual package the target system does not provide)";
         } else if (available == 0 && id >= 0 && pool.excludedByPin(id) > 0) {
             why = "the base image's pin " + pins(name) + " excludes every " + name;
         } else if (available == 0) {
@@ -193,6 +202,18 @@ final class Explanation {
         }
         List<String> all = new ArrayList<>(versions);
         return all.size() + " versions, e.g. " + String.join(", ", all.subList(all.size() - 4, all.size()));
+    }
+
+    /** An empty set of version strings in conda's version order. */
+    private static TreeSet<String> versionSet() {
+        return new TreeSet<>((a, b) -> {
+            try {
+                int c = VersionOrder.parse(a).compareTo(VersionOrder.parse(b));
+                return c != 0 ? c : a.compareTo(b);
+            } catch (VersionException e) {
+                return a.compareTo(b);
+            }
+        });
     }
 
     /** Versions of one package, summed up: {@code 1.6.2}, {@code 1.7.0, 1.7.1}, {@code 1.5.1 ... 1.7.1 (5 versions)}. */

@@ -25,6 +25,9 @@ import java.util.Set;
  * request and records give the same solution.
  */
 public final class Solver {
+    /** This solver's version: raised whenever the same request and records may give another solution. */
+    public static final String VERSION = "1";
+
     /**
      * What to solve.
      *
@@ -232,22 +235,29 @@ public final class Solver {
         return val != 0 && ((val == TRUE) == Clauses.positive(lit));
     }
 
-    /** After adding a clause: enqueue its unit literal, or report it as the conflict. Returns a conflict id or -1. */
+    /**
+     * After adding a clause: enqueue its unit literal, or report it as the conflict. Returns a conflict id or -1. The
+     * clause's literals are read as they are now, not in the order they had when it was made: clauses made together
+     * are settled one after the other, and settling one may assign literals of the next. (Its watches stay right:
+     * every literal assigned since it was made is still ahead in the propagation queue.)
+     */
     private int settle(int clause) throws IOException {
         int[] lits = clauses.literals(clause);
-        if (lits.length == 0) {
+        int open = 0;
+        int unit = 0;
+        for (int lit : lits) {
+            if (isTrue(lit)) {
+                return -1;
+            }
+            if (!isFalse(lit)) {
+                open++;
+                unit = lit;
+            }
+        }
+        if (open == 0) {
             return clause;
         }
-        if (isTrue(lits[0])) {
-            return -1;
-        }
-        if (isFalse(lits[0])) {
-            return clause;
-        }
-        if (lits.length == 1 || isFalse(lits[1])) {
-            return assign(lits[0], clause);
-        }
-        return -1;
+        return open == 1 ? assign(unit, clause) : -1;
     }
 
     /** Sets a literal true (with its reason) and does what that implies at once. Returns a conflict clause or -1. */
@@ -416,7 +426,11 @@ public final class Solver {
         return qhead < trail.size ? propagate() : -1;
     }
 
-    /** The next decision: a literal to set true, or 0 when every requirement holds. */
+    /**
+     * The next decision: a literal to set true, or 0 when every requirement holds. Installed packages are kept
+     * first; then, among the requirements of installed solvables that no candidate meets yet, the one with the fewest
+     * undecided candidates (the most constrained; the first made among equals) gets its best candidate.
+     */
     private int pickDecision() {
         for (int k = 0; k < keeps.size; k++) {
             int c = keeps.items[k];
@@ -425,14 +439,30 @@ public final class Solver {
                 return d;
             }
         }
+        int best = 0;
+        int bestCount = Integer.MAX_VALUE;
         for (int k = 0; k < requirements.size; k++) {
             int c = requirements.items[k];
-            int d = choose(clauses.literals(c), requirementCandidates.get(k));
-            if (d != 0) {
-                return d;
+            int[] cands = requirementCandidates.get(k);
+            int d = choose(clauses.literals(c), cands);
+            if (d == 0) {
+                continue;
+            }
+            int count = 0;
+            for (int cand : cands) {
+                if (value[cand] == 0 && ++count >= bestCount) {
+                    break;
+                }
+            }
+            if (count < bestCount) {
+                best = d;
+                bestCount = count;
+                if (count == 1) {
+                    break;
+                }
             }
         }
-        return 0;
+        return best;
     }
 
     /** For a clause with no true literal: its best unassigned candidate (preferred first); else 0. */

@@ -13,11 +13,11 @@ import java.util.Map;
  * {@code depends} of every record met by the solution (or a virtual package), every {@code constrains} respected by
  * the solution, every pin respected, every installed name still installed. Returns the violations (empty when none).
  */
-final class SolutionChecker {
+public final class SolutionChecker {
     private SolutionChecker() {
     }
 
-    static List<String> violations(Map<String, PackageRecord> solution, List<MatchSpec> specs, List<PackageRecord> installed,
+    public static List<String> violations(Map<String, PackageRecord> solution, List<MatchSpec> specs, List<PackageRecord> installed,
             List<VirtualPackage> virtual, List<MatchSpec> pins) {
         List<String> out = new ArrayList<>();
         Map<String, PackageRecord> all = new HashMap<>(solution);
