@@ -76,9 +76,10 @@ public final class ImageLocking {
         EnvironmentFile env = new EnvironmentFileParser(null).parse(environmentFile);
         if (!env.pip().isEmpty()) {
             PipRequirement first = env.pip().get(0);
-            throw new LockRefusedException(environmentFile + ":" + first.line() + ": a pip section ('" + first.raw()
-                    + "' and " + (env.pip().size() - 1) + " more) cannot be locked yet: our pip resolver is still to come;"
-                    + " lock this file with conda-lock and adopt that lock instead");
+            int more = env.pip().size() - 1;
+            throw new LockRefusedException(environmentFile + ":" + first.line() + ": a pip section ('" + first.raw() + "'"
+                    + (more > 0 ? " and " + more + " more" : "") + ") cannot be locked yet: our pip resolver is still to"
+                    + " come; lock this file with conda-lock and adopt that lock instead");
         }
         if (env.channels().isEmpty()) {
             throw new LockRefusedException(environmentFile + ": no channels: list the channels to read, in priority order"

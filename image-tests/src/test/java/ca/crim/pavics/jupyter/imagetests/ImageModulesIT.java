@@ -328,6 +328,101 @@ class ImageModulesIT {
     }
 
     @Test
+    @Order(10)
+    void eoIsLockedByOurSolverOverALocalChannelAndBuiltFromThatLock() throws IOException {
+        Path served = Files.createDirectories(work.resolve("served-lock"));
+        Path eo = repo.root().resolve("eo");
+        Path snapshot = repo.root().resolve("base-config/base-environment.json");
+        try (StaticHttpServer channel = StaticHttpServer.serve(served)) {
+            LockedEnvironmentFixture.Files_ fixture = LockedEnvironmentFixture.write(served.resolve("eo"), channel.url() + "/eo",
+                    ca.crim.pavics.jupyter.testsupport.TestData.condaReal());
+            ca.crim.pavics.jupyter.testsupport.ChannelIndexer.index(fixture.channel());
+            Processes.Result tooling = repo.maven(BUILD_LIMIT, "-q", "install", "-DskipTests", "-pl",
+                    "jupyter-image-maven-plugin", "-am");
+            assertThat(tooling.exitCode()).as(tooling.output()).isZero();
+            Processes.Result snap = repo.maven(BUILD_LIMIT, "-pl", "base-config", "jupyter-image:snapshot",
+                    "-Dbase.image=" + baseImage, "-Djib.allowInsecureRegistries=true");
+            assertThat(snap.exitCode()).as(snap.output()).isZero();
+            String digest = Skopeo.inspect("docker://" + baseImage).path("Digest").asText();
+            String channelUrl = channel.url() + "/eo/channel";
+            Files.writeString(eo.resolve("environment.yml"), """
+                    name: birdy
+                    channels:
+                      - %s
+                    dependencies:
+                      - genlib
+                      - basepkg>=2
+                      - genpy=1.0
+                      - cph_test_data
+                      - ca-certificates
+                    """.formatted(channelUrl));
+            String cache = "-Dlock.cacheDir=" + work.resolve("repodata-cache");
+
+            Processes.Result locked = build("-pl", "eo", "jupyter-image:lock", cache);
+            assertThat(locked.exitCode()).as(locked.output()).isZero();
+            assertThat(locked.output()).contains("4 added, 1 replaced (basepkg 1.0 -> 2.0)", "kept from the base",
+                    "Wrote " + eo.resolve("conda-lock.yml"));
+            String lock = readString(eo.resolve("conda-lock.yml"));
+            assertThat(lock).contains("# environment.yml sha256: " + LockedEnvironmentFixture.hex("SHA-256",
+                    Files.readAllBytes(eo.resolve("environment.yml"))), "@" + digest, "url: " + channelUrl + "/linux-64/genlib-1.0-h0_0.conda",
+                    "category: base").doesNotContain("name: python");
+            // the base's basepkg 1.0, which 2.0 replaces, is in the lock for review, in category base
+            assertThat(lock.substring(lock.indexOf("category: base") - 400)).contains("name: basepkg", "version: \"1.0\"",
+                    "url: linux-64/basepkg-1.0-0.conda");
+            Processes.Result check = build("-pl", "eo", "jupyter-image:lock", cache, "-Dlock.check=true");
+            assertThat(check.exitCode()).as(check.output()).isZero();
+            assertThat(check.output()).contains("conda-lock.yml is up to date");
+
+            Processes.Result result = build("-pl", "eo", "-am", "install", "-Dimage.registry=" + registry.address(),
+                    "-Dimage.env.skip=false");
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            String ref = "docker://" + imageRef("eo", "0.5.0-SNAPSHOT");
+            JsonNode labels = Skopeo.inspectConfig(ref).path("config").path("Labels");
+            assertThat(labels.path("ca.crim.pavics.jupyter.packages").asText()).contains("conda genlib 1.0 h0_0",
+                    "conda basepkg 2.0 0", "conda cph_test_data 0.0.1 0");
+            Path rootfs = Umoci.unpack(ref, work, "eo-solved");
+            Path prefix = rootfs.resolve("opt/conda/envs/birdy");
+            assertThat(prefix.resolve("etc/genlib.conf")).content().contains("prefix=/opt/conda/envs/birdy");
+            assertThat(prefix.resolve("lib/basepkg/new_only.txt")).exists();
+            assertThat(prefix.resolve("lib/basepkg/old_only.txt")).doesNotExist();
+            assertThat(prefix.resolve("conda-meta/python-3.11.9-h932a869_0_cpython.json")).as("the base's python, kept").exists();
+            ExternalTools.requireRoot("chroot into the unpacked image");
+            Processes.Result shell = Processes.run(work, Duration.ofMinutes(1), List.of("chroot", rootfs.toString(), "/bin/sh",
+                    "-c", "cd /opt/conda/envs/birdy && test -x bin/genpy-cli && cat lib/basepkg/common.txt && ls conda-meta"));
+            assertThat(shell.exitCode()).as(shell.output()).isZero();
+            assertThat(shell.output()).contains("common, new version", "genpy-1.0-pyh0_0.json", "basepkg-2.0-0.json");
+
+            // environment.yml changes: the build refuses the stale lock in one line naming the lock command
+            Files.writeString(eo.resolve("environment.yml"), readString(eo.resolve("environment.yml")) + "  - my-webserver\n");
+            Processes.Result stale = build("-pl", "eo", "-am", "install", "-Dimage.registry=" + registry.address(),
+                    "-Dimage.env.skip=false");
+            assertThat(stale.exitCode()).isNotZero();
+            assertThat(stale.output()).contains("changed since conda-lock.yml was made")
+                    .contains("./mvnw -pl eo jupyter-image:lock").doesNotContainPattern("\\n\\s+at [a-z]+\\.");
+            Processes.Result notCurrent = build("-pl", "eo", "jupyter-image:lock", cache, "-Dlock.check=true");
+            assertThat(notCurrent.exitCode()).isNotZero();
+            // my-webserver needs python >=3.12: the base's python 3.11.9 blocks it, and the explanation says so
+            Processes.Result unsat = build("-pl", "eo", "jupyter-image:lock", cache);
+            assertThat(unsat.exitCode()).isNotZero();
+            assertThat(unsat.output()).contains("'python >=3.12'", "the base image has 3.11.9")
+                    .doesNotContainPattern("\\n\\s+at [a-z]+\\.");
+            assertThat(readString(eo.resolve("conda-lock.yml"))).as("left as it was").isEqualTo(lock);
+
+            // a pip section cannot be locked yet: one line, nothing written
+            Files.writeString(eo.resolve("environment.yml"), readString(eo.resolve("environment.yml"))
+                    .replace("  - my-webserver\n", "  - pip:\n    - genwheel==1.0\n"));
+            Processes.Result pip = build("-pl", "eo", "jupyter-image:lock", cache);
+            assertThat(pip.exitCode()).isNotZero();
+            assertThat(pip.output()).contains("environment.yml:11: a pip section ('genwheel==1.0') cannot be locked yet");
+            assertThat(readString(eo.resolve("conda-lock.yml"))).isEqualTo(lock);
+        } finally {
+            repo.git("checkout", "--", "eo/environment.yml", "base-config/pom.xml");
+            Files.deleteIfExists(eo.resolve("conda-lock.yml"));
+            Files.deleteIfExists(snapshot);
+        }
+    }
+
+    @Test
     @Order(9)
     void anUnlockedModuleSaysInItsLabelThatItLacksItsPackages() throws IOException {
         JsonNode labels = Skopeo.inspectConfig("docker://" + imageRef("nlp", version("nlp"))).path("config").path("Labels");

@@ -47,11 +47,11 @@ public class LockMojo extends LockedModuleMojo {
     private String channelAlias;
 
     /** Mirrors, comma-separated {@code NAME=URL} (e.g. {@code conda-forge=https://mirror/conda-forge,defaults=...}). */
-    @Parameter(property = "lock.channelUrls", defaultValue = "")
+    @Parameter(property = "lock.channelUrls")
     private String channelUrls;
 
     /** Virtual packages in place of the snapshot's, comma-separated {@code NAME=VERSION[=BUILD]} (e.g. {@code __cuda=12.4}). */
-    @Parameter(property = "lock.virtual", defaultValue = "")
+    @Parameter(property = "lock.virtual")
     private String virtualPackages;
 
     /** Longest silence of a channel server, in seconds. */
@@ -137,7 +137,7 @@ public class LockMojo extends LockedModuleMojo {
 
     private ChannelLocator locator() throws MojoFailureException {
         Map<String, String> mirrors = new LinkedHashMap<>();
-        for (String entry : channelUrls.split(",")) {
+        for (String entry : (channelUrls == null ? "" : channelUrls).split(",")) {
             if (entry.isBlank()) {
                 continue;
             }
@@ -153,7 +153,7 @@ public class LockMojo extends LockedModuleMojo {
 
     private List<VirtualPackage> virtual() throws MojoFailureException {
         List<VirtualPackage> out = new ArrayList<>();
-        for (String entry : virtualPackages.split(",")) {
+        for (String entry : (virtualPackages == null ? "" : virtualPackages).split(",")) {
             if (!entry.isBlank()) {
                 try {
                     out.add(VirtualPackage.parse(entry));

@@ -124,11 +124,18 @@ public final class CondaLockWriter {
         return p;
     }
 
-    /** The record's URL, else {@code CHANNEL/SUBDIR/FILE}. */
+    /** The record's URL, else {@code CHANNEL/SUBDIR/FILE} with the parts it knows (a base record may know none). */
     static String url(PackageRecord r) {
         if (r.url() != null && !r.url().isEmpty()) {
             return r.url();
         }
-        return r.channel() + "/" + r.subdir() + "/" + r.fileName();
+        StringBuilder b = new StringBuilder();
+        if (r.channel() != null && !r.channel().isEmpty()) {
+            b.append(r.channel()).append('/');
+        }
+        if (r.subdir() != null && !r.subdir().isEmpty()) {
+            b.append(r.subdir()).append('/');
+        }
+        return b.append(r.fileName()).toString();
     }
 }

@@ -187,11 +187,17 @@ final class Explanation {
         } else if (available == 0) {
             why = "no package named " + name + " in the channels";
         } else {
-            TreeSet<String> versions = new TreeSet<>();
+            TreeSet<String> versions = versionSet();
+            String installed = null;
             for (int s : pool.candidatesOfName(id)) {
-                versions.add(pool.record(s).version());
+                if (pool.origin(s) == Pool.Origin.INSTALLED) {
+                    installed = pool.record(s).version() + " " + pool.record(s).build();
+                } else {
+                    versions.add(pool.record(s).version());
+                }
             }
-            why = "no " + name + " matches it (the channels have " + summary(versions) + ")";
+            why = "no " + name + " matches it (" + (installed == null ? "" : "the base image has " + installed + "; ")
+                    + (versions.isEmpty() ? "the channels have none" : "the channels have " + summary(versions)) + ")";
         }
         return "'" + spec + "' (" + ("requested".equals(who) ? "requested" : "needed by " + who) + "): " + why;
     }

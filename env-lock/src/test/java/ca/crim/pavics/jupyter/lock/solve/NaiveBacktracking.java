@@ -28,13 +28,15 @@ final class NaiveBacktracking {
 
     private final RecordProvider provider;
     private final long limit;
+    private final long deadline;
     private final Map<String, List<PackageRecord>> cache = new HashMap<>();
     private final Map<String, MatchSpec> specs = new HashMap<>();
     private long steps;
 
-    private NaiveBacktracking(RecordProvider provider, long limit) {
+    private NaiveBacktracking(RecordProvider provider, long limit, long deadline) {
         this.provider = provider;
         this.limit = limit;
+        this.deadline = deadline;
     }
 
     /**
@@ -44,7 +46,13 @@ final class NaiveBacktracking {
      */
     static Result solve(List<MatchSpec> specs, List<VirtualPackage> virtual, RecordProvider provider, long limit)
             throws IOException {
-        NaiveBacktracking search = new NaiveBacktracking(provider, limit);
+        return solve(specs, virtual, provider, limit, Long.MAX_VALUE);
+    }
+
+    /** {@link #solve(List, List, RecordProvider, long)} that also gives up at {@code deadline} ({@link System#nanoTime}). */
+    static Result solve(List<MatchSpec> specs, List<VirtualPackage> virtual, RecordProvider provider, long limit,
+            long deadline) throws IOException {
+        NaiveBacktracking search = new NaiveBacktracking(provider, limit, deadline);
         Map<String, PackageRecord> chosen = new LinkedHashMap<>();
         virtual.forEach(v -> chosen.put(v.name(), v.toRecord()));
         try {
@@ -93,7 +101,7 @@ final class NaiveBacktracking {
             if (!wanted.matches(r) || !consistent(chosen, r)) {
                 continue;
             }
-            if (++steps > limit) {
+            if (++steps > limit || ((steps & 1023) == 0 && System.nanoTime() > deadline)) {
                 throw new GiveUp();
             }
             chosen.put(name, r);
