@@ -8,6 +8,7 @@ import ca.crim.pavics.jupyter.conda.virtual.VirtualPackages;
 import ca.crim.pavics.jupyter.lock.repodata.ChannelSet;
 import ca.crim.pavics.jupyter.lock.repodata.RepodataCache;
 import ca.crim.pavics.jupyter.lock.solve.BenchBaseline;
+import ca.crim.pavics.jupyter.lock.solve.CfGeoUnionData;
 import ca.crim.pavics.jupyter.lock.solve.UnsatisfiableException;
 import ca.crim.pavics.jupyter.testsupport.StaticHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,11 +25,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -60,17 +58,8 @@ public final class ResolveBench {
     // ---- (1) cf-geo-union ---------------------------------------------------------------------------------------
 
     private static void cfGeoUnion(Path dir, Path data, Duration limit) throws Exception {
-        JsonNode meta = JSON.readTree(data.resolve("records-meta.json").toFile());
-        Map<String, JsonNode> records = new HashMap<>();
-        Map<String, JsonNode> info = new HashMap<>();
-        for (String subdir : List.of("linux-64", "noarch")) {
-            JsonNode repodata = JSON.readTree(data.resolve(subdir).resolve("repodata.json").toFile());
-            info.put(subdir, repodata.path("info"));
-            for (String key : List.of("packages", "packages.conda")) {
-                repodata.path(key).fields().forEachRemaining(e -> records.put(subdir + "/" + e.getKey(), e.getValue()));
-            }
-        }
-        JsonNode scenarios = JSON.readTree(data.resolve("scenarios/imod-python-history-2024.json").toFile());
+        CfGeoUnionData cf = new CfGeoUnionData(data);
+        JsonNode scenarios = cf.scenarios();
         List<Double> ours = new ArrayList<>();
         List<Double> baseline = new ArrayList<>();
         int baselineGaveUp = 0;
@@ -79,21 +68,7 @@ public final class ResolveBench {
             for (JsonNode s : scenarios) {
                 n++;
                 String date = s.path("date_utc").asText();
-                for (String subdir : List.of("linux-64", "noarch")) {
-                    ObjectNode repodata = JSON.createObjectNode();
-                    repodata.set("info", info.get(subdir));
-                    ObjectNode tar = repodata.putObject("packages");
-                    ObjectNode conda = repodata.putObject("packages.conda");
-                    for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext();) {
-                        Map.Entry<String, JsonNode> e = it.next();
-                        if (e.getKey().startsWith(subdir + "/") && e.getValue().path("first_seen").asText().compareTo(date) <= 0) {
-                            String fn = e.getKey().substring(subdir.length() + 1);
-                            (fn.endsWith(".conda") ? conda : tar).set(fn, records.get(e.getKey()));
-                        }
-                    }
-                    Path out = Files.createDirectories(dir.resolve("s" + n).resolve(subdir));
-                    JSON.writeValue(out.resolve("repodata.json").toFile(), repodata);
-                }
+                cf.writeChannel(dir.resolve("s" + n), date);
                 Channel channel = new Channel("conda-forge", server.url() + "/s" + n);
                 List<MatchSpec> specs = new ArrayList<>();
                 for (JsonNode spec : s.path("specs")) {

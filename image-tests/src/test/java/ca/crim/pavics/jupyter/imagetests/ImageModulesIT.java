@@ -74,6 +74,22 @@ class ImageModulesIT {
         return repo.maven(BUILD_LIMIT, all.toArray(String[]::new));
     }
 
+    /**
+     * Writes the locked-environment fixture under {@code served} (served by {@code channel}), installs the tooling
+     * (a goal run on its own needs it in the local repository) and snapshots the base into base-config.
+     */
+    private LockedEnvironmentFixture.Files_ fixtureAndSnapshot(Path served, StaticHttpServer channel) throws IOException {
+        LockedEnvironmentFixture.Files_ fixture = LockedEnvironmentFixture.write(served.resolve("eo"), channel.url() + "/eo",
+                ca.crim.pavics.jupyter.testsupport.TestData.condaReal());
+        Processes.Result tooling = repo.maven(BUILD_LIMIT, "-q", "install", "-DskipTests", "-pl",
+                "jupyter-image-maven-plugin", "-am");
+        assertThat(tooling.exitCode()).as(tooling.output()).isZero();
+        Processes.Result snap = repo.maven(BUILD_LIMIT, "-pl", "base-config", "jupyter-image:snapshot",
+                "-Dbase.image=" + baseImage, "-Djib.allowInsecureRegistries=true");
+        assertThat(snap.exitCode()).as(snap.output()).isZero();
+        return fixture;
+    }
+
     private String imageRef(String module, String version) {
         return registry.address() + "/pavics/crim-jupyter-" + module + ":" + version;
     }
@@ -251,15 +267,7 @@ class ImageModulesIT {
         Path eo = repo.root().resolve("eo");
         Path snapshot = repo.root().resolve("base-config/base-environment.json");
         try (StaticHttpServer channel = StaticHttpServer.serve(served)) {
-            LockedEnvironmentFixture.Files_ fixture = LockedEnvironmentFixture.write(served.resolve("eo"), channel.url() + "/eo",
-                    ca.crim.pavics.jupyter.testsupport.TestData.condaReal());
-            // the tooling must be in the local repository for a goal run on its own
-            Processes.Result tooling = repo.maven(BUILD_LIMIT, "-q", "install", "-DskipTests", "-pl",
-                    "jupyter-image-maven-plugin", "-am");
-            assertThat(tooling.exitCode()).as(tooling.output()).isZero();
-            Processes.Result snap = repo.maven(BUILD_LIMIT, "-pl", "base-config", "jupyter-image:snapshot",
-                    "-Dbase.image=" + baseImage, "-Djib.allowInsecureRegistries=true");
-            assertThat(snap.exitCode()).as(snap.output()).isZero();
+            LockedEnvironmentFixture.Files_ fixture = fixtureAndSnapshot(served, channel);
             JsonNode written = new com.fasterxml.jackson.databind.ObjectMapper().readTree(snapshot.toFile());
             String digest = Skopeo.inspect("docker://" + baseImage).path("Digest").asText();
             assertThat(written.path("image").path("digest").asText()).isEqualTo(digest);
@@ -334,15 +342,8 @@ class ImageModulesIT {
         Path eo = repo.root().resolve("eo");
         Path snapshot = repo.root().resolve("base-config/base-environment.json");
         try (StaticHttpServer channel = StaticHttpServer.serve(served)) {
-            LockedEnvironmentFixture.Files_ fixture = LockedEnvironmentFixture.write(served.resolve("eo"), channel.url() + "/eo",
-                    ca.crim.pavics.jupyter.testsupport.TestData.condaReal());
+            LockedEnvironmentFixture.Files_ fixture = fixtureAndSnapshot(served, channel);
             ca.crim.pavics.jupyter.testsupport.ChannelIndexer.index(fixture.channel());
-            Processes.Result tooling = repo.maven(BUILD_LIMIT, "-q", "install", "-DskipTests", "-pl",
-                    "jupyter-image-maven-plugin", "-am");
-            assertThat(tooling.exitCode()).as(tooling.output()).isZero();
-            Processes.Result snap = repo.maven(BUILD_LIMIT, "-pl", "base-config", "jupyter-image:snapshot",
-                    "-Dbase.image=" + baseImage, "-Djib.allowInsecureRegistries=true");
-            assertThat(snap.exitCode()).as(snap.output()).isZero();
             String digest = Skopeo.inspect("docker://" + baseImage).path("Digest").asText();
             String channelUrl = channel.url() + "/eo/channel";
             Files.writeString(eo.resolve("environment.yml"), """

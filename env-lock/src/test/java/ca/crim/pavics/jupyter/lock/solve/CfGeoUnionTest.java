@@ -14,14 +14,11 @@ import ca.crim.pavics.jupyter.testsupport.StaticHttpServer;
 import ca.crim.pavics.jupyter.testsupport.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,25 +45,16 @@ class CfGeoUnionTest {
     Path cache;
 
     /** A record as pixi's tie-break may differ from ours: name, version and build number. */
-    private static String tie(String subdirFn, Map<String, JsonNode> records) {
-        JsonNode r = records.get(subdirFn);
+    private static String tie(String subdirFn, CfGeoUnionData data) {
+        JsonNode r = data.record(subdirFn);
         return r.path("name").asText() + " " + r.path("version").asText() + " " + r.path("build_number").asLong();
     }
 
     @Test
     void everyScenarioMatchesPixi() throws Exception {
         Path root = TestData.resolver().resolve(DATA);
-        JsonNode meta = JSON.readTree(root.resolve("records-meta.json").toFile());
-        Map<String, JsonNode> records = new HashMap<>();
-        Map<String, ObjectNode> info = new HashMap<>();
-        for (String subdir : List.of("linux-64", "noarch")) {
-            JsonNode repodata = JSON.readTree(root.resolve(subdir).resolve("repodata.json").toFile());
-            info.put(subdir, (ObjectNode) repodata.path("info"));
-            for (String key : List.of("packages", "packages.conda")) {
-                repodata.path(key).fields().forEachRemaining(e -> records.put(subdir + "/" + e.getKey(), e.getValue()));
-            }
-        }
-        JsonNode scenarios = JSON.readTree(root.resolve("scenarios/imod-python-history-2024.json").toFile());
+        CfGeoUnionData data = new CfGeoUnionData(root);
+        JsonNode scenarios = data.scenarios();
         Map<String, Set<String>> byCommit = new HashMap<>();
         List<String> failures = new ArrayList<>();
         double exactSum = 0;
@@ -85,23 +73,7 @@ class CfGeoUnionTest {
                 s.path("expected").forEach(e -> expected.add(e.asText()));
                 byCommit.put(s.path("commit").asText(), expected);
                 Path dir = served.resolve("s" + n);
-                int indexed = 0;
-                for (String subdir : List.of("linux-64", "noarch")) {
-                    ObjectNode repodata = JSON.createObjectNode();
-                    repodata.set("info", info.get(subdir));
-                    ObjectNode tar = repodata.putObject("packages");
-                    ObjectNode conda = repodata.putObject("packages.conda");
-                    for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext();) {
-                        Map.Entry<String, JsonNode> e = it.next();
-                        if (e.getKey().startsWith(subdir + "/") && e.getValue().path("first_seen").asText().compareTo(date) <= 0) {
-                            String fn = e.getKey().substring(subdir.length() + 1);
-                            (fn.endsWith(".conda") ? conda : tar).set(fn, records.get(e.getKey()));
-                            indexed++;
-                        }
-                    }
-                    Files.createDirectories(dir.resolve(subdir));
-                    JSON.writeValue(dir.resolve(subdir).resolve("repodata.json").toFile(), repodata);
-                }
+                int indexed = data.writeChannel(dir, date);
                 assertThat(indexed).as("records first seen by " + date).isEqualTo(s.path("index_records_first_seen_by_date").asInt());
                 Channel channel = new Channel("conda-forge", server.url() + "/s" + n);
                 ChannelLocator locator = new ChannelLocator(Channel.DEFAULT_ALIAS, Map.of("conda-forge", channel.baseUrl()));
@@ -133,7 +105,7 @@ class CfGeoUnionTest {
                     oursTies.add(r.name() + " " + r.version() + " " + r.buildNumber());
                 }
                 long exact = expected.stream().filter(ours::contains).count();
-                long ties = expected.stream().filter(e -> oursTies.contains(tie(e, records))).count();
+                long ties = expected.stream().filter(e -> oursTies.contains(tie(e, data))).count();
                 if (previous.isEmpty()) {
                     fresh++;
                     exactSum += (double) exact / expected.size();
