@@ -7,13 +7,14 @@
 #      records: cold (download + scan + solve) and warm (cached index) end-to-end times, and the peak heap;
 #  (3) libmamba's sudoku channel.
 # Goals on a 2-core machine: solve <= 2 s median, <= 5 s worst; end to end <= 10 s cold, <= 3 s warm; heap <= 1 GB.
-# Usage: bench/resolve.sh [RECORDS=500000] [BASELINE_LIMIT_SECONDS=60]
+# Usage: bench/resolve.sh [RECORDS=500000] [BASELINE_LIMIT_SECONDS=5] [PARTS=123]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RECORDS="${1:-500000}"
-LIMIT="${2:-60}"
+LIMIT="${2:-5}"
+PARTS="${3:-123}"
 WORK="$(mktemp -d /tmp/resolve-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 ./mvnw -B -q -o install -DskipTests -pl env-lock -am >/dev/null
 ./mvnw -B -q -o -pl env-lock test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-  -Dexec.args="-Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp %classpath ca.crim.pavics.jupyter.lock.ResolveBench $WORK $PWD/testdata $RECORDS $LIMIT"
+  -Dexec.args="-Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp %classpath ca.crim.pavics.jupyter.lock.ResolveBench $WORK $PWD/testdata $RECORDS $LIMIT $PARTS"

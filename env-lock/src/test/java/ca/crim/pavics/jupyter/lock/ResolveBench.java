@@ -49,10 +49,17 @@ public final class ResolveBench {
         Path testdata = Path.of(args[1]);
         int records = Integer.parseInt(args[2]);
         Duration baselineLimit = Duration.ofSeconds(Long.parseLong(args[3]));
-        cfGeoUnion(work.resolve("cf"), testdata.resolve("resolver/conda/cf-geo-union"), baselineLimit);
-        generated(work.resolve("gen"), records, baselineLimit);
-        sudoku(work.resolve("sudoku"), testdata.resolve("resolver/conda/libmamba/libmamba/tests/data/repodata/sudoku.json"),
-                baselineLimit);
+        String parts = args.length > 4 ? args[4] : "123";
+        if (parts.contains("1")) {
+            cfGeoUnion(work.resolve("cf"), testdata.resolve("resolver/conda/cf-geo-union"), baselineLimit);
+        }
+        if (parts.contains("2")) {
+            generated(work.resolve("gen"), records, baselineLimit);
+        }
+        if (parts.contains("3")) {
+            sudoku(work.resolve("sudoku"), testdata.resolve("resolver/conda/libmamba/libmamba/tests/data/repodata/sudoku.json"),
+                    baselineLimit);
+        }
     }
 
     // ---- (1) cf-geo-union ---------------------------------------------------------------------------------------
@@ -128,8 +135,9 @@ public final class ResolveBench {
                     g.requestSpecs.size(), r.summary());
             System.out.printf("    ours cold (download + scan + solve): %.2f s, peak heap %.0f MB   (goals: <= 10 s, <= 1 GB)%n",
                     cold.seconds, cold.peakHeapMb);
-            System.out.printf("    ours warm (cached index + solve):    %.2f s, solve %.2f s, peak heap %.0f MB   (goal: <= 3 s)%n",
-                    warm.seconds, r.solveTime().toNanos() / 1e9, warm.peakHeapMb);
+            System.out.printf("    ours warm (cached index + solve):    %.2f s, solve %.2f s (%,d decisions, %,d conflicts),"
+                    + " peak heap %.0f MB   (goal: <= 3 s)%n", warm.seconds, r.solveTime().toNanos() / 1e9, r.decisions(),
+                    r.conflicts(), warm.peakHeapMb);
             try (ChannelSet set = ChannelSet.open(List.of(channel), new RepodataCache(cache, Duration.ofSeconds(60), l -> { }), true)) {
                 List<MatchSpec> all = new ArrayList<>(g.requestSpecs);
                 for (PackageRecord i : installed) {
@@ -143,7 +151,11 @@ public final class ResolveBench {
         }
     }
 
-    /** A channel shaped like conda-forge: names in layers, each depending on lower layers, with pins and caps. */
+    /**
+     * A channel shaped like conda-forge: a core of popular libraries everything depends on, and families of names
+     * depending on earlier names of their family (deep chains), with version ranges, caps that force older versions,
+     * and python ABI builds for four pythons.
+     */
     static final class Generated {
         int linux;
         int noarch;
@@ -151,20 +163,20 @@ public final class ResolveBench {
         final List<MatchSpec> baseSpecs = new ArrayList<>();
         final List<MatchSpec> requestSpecs = new ArrayList<>();
 
+        private static final int FAMILY = 40;
+        private static final int CORE = 300;
+
         static Generated write(Path channel, int target, Random rnd) throws Exception {
             Generated g = new Generated();
-            int layers = 40;
             int names = Math.max(200, target / 25);
             g.names = names;
-            int[] layer = new int[names];
             int[] versions = new int[names];
             boolean[] isNoarch = new boolean[names];
             boolean[] isPython = new boolean[names];
             for (int n = 0; n < names; n++) {
-                layer[n] = n * layers / names;
                 versions[n] = 3 + rnd.nextInt(18);
                 isNoarch[n] = rnd.nextInt(100) < 30;
-                isPython[n] = layer[n] > 2 && rnd.nextInt(100) < 35;
+                isPython[n] = n > CORE && rnd.nextInt(100) < 35;
             }
             String[] pythons = {"3.10", "3.11", "3.12", "3.13"};
             Files.createDirectories(channel.resolve("linux-64"));
@@ -189,13 +201,17 @@ public final class ResolveBench {
                         int builds = isPython[n] && !isNoarch[n] ? pythons.length : 1 + rnd.nextInt(2);
                         for (int b = 0; b < builds; b++) {
                             List<String> deps = new ArrayList<>();
-                            if (layer[n] > 0) {
-                                int count = 2 + rnd.nextInt(5);
+                            if (n > 0) {
+                                // a few popular core libraries (as zlib, libgcc) and earlier names of the same family
+                                // (as gdal -> libgdal -> proj): deep chains, closures of a few hundred records
+                                int family = n / FAMILY * FAMILY;
+                                int count = 1 + rnd.nextInt(4);
                                 for (int d = 0; d < count; d++) {
-                                    int low = Math.max(0, (layer[n] - 3) * names / layers);
-                                    int high = Math.max(1, layer[n] * names / layers);
-                                    int dep = low + rnd.nextInt(Math.max(1, high - low));
-                                    if (dep == n) {
+                                    double r = rnd.nextDouble();
+                                    int dep = rnd.nextInt(100) < 50 || n == family
+                                            ? (int) (Math.min(CORE, n) * r * r * r)
+                                            : family + rnd.nextInt(n - family);
+                                    if (dep == n || deps.stream().anyMatch(x -> x.startsWith("n" + dep + " ") || x.equals("n" + dep))) {
                                         continue;
                                     }
                                     int roll = rnd.nextInt(100);
@@ -233,14 +249,23 @@ public final class ResolveBench {
                 linux.write("}}");
                 na.write("}}");
             }
-            // the base: python 3.11 and ~40 names of the middle layers; the request: ~25 names of the upper layers
+            // the base: python 3.11 and ~30 names of the first half; the request: ~25 names of the second half
             g.baseSpecs.add(MatchSpec.parse("python 3.11.*"));
             Set<Integer> used = new HashSet<>();
-            while (g.baseSpecs.size() < 40) {
-                int n = names / 4 + rnd.nextInt(names / 4);
+            List<Integer> capped = new ArrayList<>();
+            while (g.baseSpecs.size() < 45) {
+                int n = CORE + rnd.nextInt(names / 2 - CORE);
                 if (used.add(n)) {
-                    g.baseSpecs.add(MatchSpec.parse("n" + n));
+                    // a few base packages are older than the channel's newest: the request upgrades three of them
+                    boolean cap = capped.size() < 5 && versions[n] >= 8;
+                    g.baseSpecs.add(MatchSpec.parse("n" + n + (cap ? " <2" : "")));
+                    if (cap) {
+                        capped.add(n);
+                    }
                 }
+            }
+            for (int i = 0; i < Math.min(3, capped.size()); i++) {
+                g.requestSpecs.add(MatchSpec.parse("n" + capped.get(i) + " >=2"));
             }
             while (g.requestSpecs.size() < 25) {
                 int n = names / 2 + rnd.nextInt(names / 2 - 1);

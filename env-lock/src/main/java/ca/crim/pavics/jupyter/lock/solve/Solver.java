@@ -73,7 +73,12 @@ public final class Solver {
     /** Requirement clauses in the order they were made, with their candidates best first (for decisions). */
     private final Clauses.IntList requirements = new Clauses.IntList();
     private final List<int[]> requirementCandidates = new ArrayList<>();
-    private final Clauses.IntList keeps = new Clauses.IntList();
+    /** Requirements that may need a decision (a lazy set: cleared when found met or not yet required). */
+    private final java.util.BitSet pending = new java.util.BitSet();
+    /** For each solvable: the requirements it requires (their parent). */
+    private Clauses.IntList[] requirementsOf = new Clauses.IntList[64];
+    /** For each solvable: the requirements found met by it, to look at again when it is unassigned. */
+    private Clauses.IntList[] metBy = new Clauses.IntList[64];
     private final Map<String, List<int[]>> pendingConstraints = new HashMap<>();
     private final List<String> pendingConstraintSpecs = new ArrayList<>();
     private final Map<Long, Integer> oneNameClauses = new HashMap<>();
@@ -107,7 +112,6 @@ public final class Solver {
             int[] cands = pool.candidates(r.name());
             grow();
             int id = addRequirement(cands, new Clauses.Origin(Clauses.Kind.KEEP, 0, r.name(), null), 0);
-            keeps.add(id);
             if (cands.length == 0) {
                 throw unsat(id);
             }
@@ -170,6 +174,8 @@ public final class Solver {
             level = Arrays.copyOf(level, size);
             reason = Arrays.copyOf(reason, size);
             expanded = Arrays.copyOf(expanded, size);
+            requirementsOf = Arrays.copyOf(requirementsOf, size);
+            metBy = Arrays.copyOf(metBy, size);
         }
         int names = pool.nameCount();
         if (names > trueOfName.length) {
@@ -192,11 +198,23 @@ public final class Solver {
             lits[i] = Clauses.lit(parent, false);
         }
         int id = addWatched(lits, origin);
-        if (origin.kind() != Clauses.Kind.KEEP) {
-            requirements.add(id);
-            requirementCandidates.add(cands);
+        int k = requirements.size;
+        requirements.add(id);
+        requirementCandidates.add(cands);
+        if (parent == 0 || value[parent] == TRUE) {
+            pending.set(k);
+        }
+        if (parent != 0) {
+            listAt(requirementsOf, parent).add(k);
         }
         return id;
+    }
+
+    private static Clauses.IntList listAt(Clauses.IntList[] lists, int index) {
+        if (lists[index] == null) {
+            lists[index] = new Clauses.IntList();
+        }
+        return lists[index];
     }
 
     /** Adds a clause, choosing its watches among non-false literals; returns its id. Unit/conflict handled by caller. */
@@ -281,6 +299,12 @@ public final class Solver {
             return oneNameClause(s, trueOfName[name]);
         }
         trueOfName[name] = s;
+        Clauses.IntList required = requirementsOf[s];
+        if (required != null) {
+            for (int k = 0; k < required.size; k++) {
+                pending.set(required.items[k]);
+            }
+        }
         for (int other : pool.candidatesOfName(name)) {
             if (other != s && value[other] == 0) {
                 value[other] = FALSE;
@@ -427,66 +451,46 @@ public final class Solver {
     }
 
     /**
-     * The next decision: a literal to set true, or 0 when every requirement holds. Installed packages are kept
-     * first; then, among the requirements of installed solvables that no candidate meets yet, the one with the fewest
-     * undecided candidates (the most constrained; the first made among equals) gets its best candidate.
+     * The next decision: a solvable to set true, or 0 when every requirement holds. The first requirement (in the
+     * order they were made: installed names kept first, then the requested specs, then dependencies as they are
+     * reached) that is required (its requiring solvable is installed) and not met gets its best undecided candidate:
+     * a preferred one (installed, or named by the caller) if any, else the first in candidate order. Requirements
+     * found met, or not yet required, leave the pending set until an assignment or a backjump can change that.
      */
     private int pickDecision() {
-        for (int k = 0; k < keeps.size; k++) {
-            int c = keeps.items[k];
-            int d = choose(clauses.literals(c), null);
+        for (int k = pending.nextSetBit(0); k >= 0; k = pending.nextSetBit(k + 1)) {
+            int[] lits = clauses.literals(requirements.items[k]);
+            int met = 0;
+            int parent = 0;
+            for (int lit : lits) {
+                int v = Clauses.var(lit);
+                if (!Clauses.positive(lit)) {
+                    parent = v;
+                } else if (value[v] == TRUE) {
+                    met = v;
+                    break;
+                }
+            }
+            if (met != 0) {
+                pending.clear(k);
+                listAt(metBy, met).add(k);
+                continue;
+            }
+            if (parent != 0 && value[parent] != TRUE) {
+                pending.clear(k); // pending again when its parent is installed
+                continue;
+            }
+            int d = choose(requirementCandidates.get(k));
             if (d != 0) {
                 return d;
             }
+            pending.clear(k); // every candidate excluded: propagation reports it as a conflict
         }
-        int best = 0;
-        int bestCount = Integer.MAX_VALUE;
-        for (int k = 0; k < requirements.size; k++) {
-            int c = requirements.items[k];
-            int[] cands = requirementCandidates.get(k);
-            int d = choose(clauses.literals(c), cands);
-            if (d == 0) {
-                continue;
-            }
-            int count = 0;
-            for (int cand : cands) {
-                if (value[cand] == 0 && ++count >= bestCount) {
-                    break;
-                }
-            }
-            if (count < bestCount) {
-                best = d;
-                bestCount = count;
-                if (count == 1) {
-                    break;
-                }
-            }
-        }
-        return best;
+        return 0;
     }
 
-    /** For a clause with no true literal: its best unassigned candidate (preferred first); else 0. */
-    private int choose(int[] lits, int[] ordered) {
-        int parent = 0;
-        for (int lit : lits) {
-            if (isTrue(lit)) {
-                return 0;
-            }
-            if (!Clauses.positive(lit)) {
-                parent = lit;
-            }
-        }
-        if (parent != 0 && !isFalse(parent)) {
-            return 0; // the requiring solvable is not installed (yet): nothing required
-        }
-        int[] cands = ordered;
-        if (cands == null) {
-            cands = new int[lits.length];
-            for (int k = 0; k < lits.length; k++) {
-                cands[k] = Clauses.var(lits[k]);
-            }
-            Arrays.sort(cands);
-        }
+    /** The best undecided candidate (preferred first), else 0. */
+    private int choose(int[] cands) {
         for (int c : cands) {
             if (value[c] == 0 && pool.preferred(c)) {
                 return c;
@@ -596,6 +600,12 @@ public final class Solver {
             int v = Clauses.var(trail.items[k]);
             if (value[v] == TRUE && trueOfName[pool.nameOf(v)] == v) {
                 trueOfName[pool.nameOf(v)] = 0;
+            }
+            if (value[v] == TRUE && metBy[v] != null && metBy[v].size > 0) {
+                for (int m = 0; m < metBy[v].size; m++) {
+                    pending.set(metBy[v].items[m]);
+                }
+                metBy[v].size = 0;
             }
             value[v] = 0;
             reason[v] = 0;

@@ -22,7 +22,27 @@ public final class BenchBaseline {
             throws IOException {
         long t0 = System.nanoTime();
         long deadline = t0 + limit.toNanos();
-        NaiveBacktracking.Result r = NaiveBacktracking.solve(specs, virtual, provider, Long.MAX_VALUE, deadline);
+        NaiveBacktracking.Result[] result = new NaiveBacktracking.Result[1];
+        IOException[] failure = new IOException[1];
+        // one stack frame per chosen record: a deep environment needs a deep stack
+        Thread search = new Thread(null, () -> {
+            try {
+                result[0] = NaiveBacktracking.solve(specs, virtual, provider, Long.MAX_VALUE, deadline);
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        }, "baseline", 1L << 30);
+        search.start();
+        try {
+            search.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        NaiveBacktracking.Result r = result[0];
         double seconds = (System.nanoTime() - t0) / 1e9;
         return switch (r.outcome()) {
             case SOLVED -> new Run("solved", seconds, false);
