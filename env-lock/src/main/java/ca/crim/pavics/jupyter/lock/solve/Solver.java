@@ -451,15 +451,19 @@ public final class Solver {
     }
 
     /**
-     * The next decision: a solvable to set true, or 0 when every requirement holds. The first requirement (in the
-     * order they were made: installed names kept first, then the requested specs, then dependencies as they are
-     * reached) that is required (its requiring solvable is installed) and not met gets its best undecided candidate:
-     * a preferred one (installed, or named by the caller) if any, else the first in candidate order. Requirements
-     * found met, or not yet required, leave the pending set until an assignment or a backjump can change that.
+     * The next decision: a solvable to set true, or 0 when every requirement holds. Installed names are kept first;
+     * then, among the requirements that are required (their requiring solvable is installed) and not met, the one
+     * with the fewest undecided candidates (the most constrained; the first made among equals) gets its best
+     * undecided candidate: a preferred one (installed, or named by the caller) if any, else the first in candidate
+     * order. Requirements found met, or not yet required, leave the pending set until an assignment or a backjump
+     * can change that.
      */
     private int pickDecision() {
+        int best = 0;
+        int bestCount = Integer.MAX_VALUE;
         for (int k = pending.nextSetBit(0); k >= 0; k = pending.nextSetBit(k + 1)) {
-            int[] lits = clauses.literals(requirements.items[k]);
+            int c = requirements.items[k];
+            int[] lits = clauses.literals(c);
             int met = 0;
             int parent = 0;
             for (int lit : lits) {
@@ -480,13 +484,30 @@ public final class Solver {
                 pending.clear(k); // pending again when its parent is installed
                 continue;
             }
-            int d = choose(requirementCandidates.get(k));
-            if (d != 0) {
-                return d;
+            int[] cands = requirementCandidates.get(k);
+            int d = choose(cands);
+            if (d == 0) {
+                pending.clear(k); // every candidate excluded: propagation reports it as a conflict
+                continue;
             }
-            pending.clear(k); // every candidate excluded: propagation reports it as a conflict
+            if (clauses.origin(c).kind() == Clauses.Kind.KEEP) {
+                return d; // installed names are kept before anything else is decided
+            }
+            int count = 0;
+            for (int cand : cands) {
+                if (value[cand] == 0 && ++count >= bestCount) {
+                    break;
+                }
+            }
+            if (count < bestCount) {
+                best = d;
+                bestCount = count;
+                if (count == 1) {
+                    break;
+                }
+            }
         }
-        return 0;
+        return best;
     }
 
     /** The best undecided candidate (preferred first), else 0. */
