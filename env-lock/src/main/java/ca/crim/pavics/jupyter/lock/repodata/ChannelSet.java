@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The channels of a request in priority order, each with its {@code linux-64} and {@code noarch} repodata, as a
+ * The channels of a request in priority order, each with its {@code linux-64} and {@code noarch} repodata (sharded,
+ * CEP 16, when the channel serves it; else {@code repodata.json}), as a
  * {@link RecordProvider} with strict channel priority: a name's records come from the first channel that has the name
  * (conda's {@code channel_priority: strict}), or from every channel when priority is off.
  */
@@ -18,7 +19,7 @@ public final class ChannelSet implements RecordProvider, AutoCloseable {
     /** The subdirs read for the images' platform. */
     public static final List<String> SUBDIRS = List.of("linux-64", "noarch");
 
-    private record Subdir(Channel channel, RepodataIndex index) {
+    private record Subdir(Channel channel, SubdirRecords index) {
     }
 
     private final List<List<Subdir>> channels;
@@ -40,6 +41,11 @@ public final class ChannelSet implements RecordProvider, AutoCloseable {
             for (Channel c : channels) {
                 List<Subdir> subdirs = new ArrayList<>();
                 for (String subdir : SUBDIRS) {
+                    Optional<Path> shardIndex = cache.fetchShardIndex(c.baseUrl(), subdir);
+                    if (shardIndex.isPresent()) {
+                        subdirs.add(new Subdir(c, ShardedSubdir.open(cache, shardIndex.get(), c.baseUrl(), subdir)));
+                        continue;
+                    }
                     Optional<Path> json = cache.fetch(c.baseUrl(), subdir);
                     if (json.isPresent()) {
                         try {

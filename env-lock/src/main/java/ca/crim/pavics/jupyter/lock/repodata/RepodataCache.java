@@ -38,6 +38,7 @@ import org.apache.hc.core5.util.Timeout;
 public final class RepodataCache {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> VARIANTS = List.of("repodata.json.zst", "repodata.json.bz2", "repodata.json");
+    private static final String SHARD_INDEX = "repodata_shards.msgpack.zst";
 
     private final Path dir;
     private final CloseableHttpClient http;
@@ -124,6 +125,125 @@ public final class RepodataCache {
             } catch (IOException ignored) {
                 // a later download replaces it anyway
             }
+        }
+    }
+
+    /**
+     * The subdir's shard index ({@code repodata_shards.msgpack.zst}, CEP 16) as a local file, still compressed,
+     * revalidated like repodata; empty when the channel serves none.
+     *
+     * @throws RepodataException one line naming the URL when the server fails (other than 404)
+     */
+    public Optional<Path> fetchShardIndex(String channelUrl, String subdir) throws RepodataException {
+        String base = channelUrl.endsWith("/") ? channelUrl.substring(0, channelUrl.length() - 1) : channelUrl;
+        String url = base + "/" + subdir + "/" + SHARD_INDEX;
+        if (base.startsWith("file:")) {
+            Path local = Path.of(URI.create(url));
+            return Files.isRegularFile(local) ? Optional.of(local) : Optional.empty();
+        }
+        Path folder = dir.resolve(HexFormat.of().formatHex(sha256(base + "/" + subdir)).substring(0, 24));
+        Path file = folder.resolve(SHARD_INDEX);
+        Path state = folder.resolve("shards-state.json");
+        JsonNode previous = Files.isRegularFile(file) ? readState(state) : null;
+        try {
+            Files.createDirectories(folder);
+            Small r = small(url, previous);
+            if (r.status() == 304) {
+                return Optional.of(file);
+            }
+            if (r.status() == 404 || r.status() == 403) {
+                Files.deleteIfExists(file);
+                return Optional.empty();
+            }
+            ca.crim.pavics.jupyter.image.AtomicFiles.write(file, r.body());
+            ObjectNode st = JSON.createObjectNode().put("url", url);
+            r.etag().ifPresent(v -> st.put("etag", v));
+            r.lastModified().ifPresent(v -> st.put("last_modified", v));
+            Files.write(state, JSON.writeValueAsBytes(st));
+            notices.accept(String.format("downloaded %s (%.1f kB)", url, r.body().length / 1e3));
+            return Optional.of(file);
+        } catch (RepodataException e) {
+            if (e.unreachable() && Files.isRegularFile(file)) {
+                notices.accept(e.getMessage() + ": using the cached shard index of " + base + "/" + subdir);
+                return Optional.of(file);
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new RepodataException("cannot write the repodata cache " + folder + ": " + e.getMessage(), false);
+        }
+    }
+
+    /**
+     * A shard (CEP 16), compressed: from the cache, else downloaded and checked against its SHA-256 (shards are
+     * content-addressed, so a cached one is never revalidated).
+     *
+     * @param sha256 the lower-case hex SHA-256 the shard index gives
+     * @throws RepodataException one line naming the URL: not found, a server failure, or other content
+     */
+    public byte[] fetchShard(String url, String sha256) throws RepodataException {
+        if (url.startsWith("file:")) {
+            try {
+                return verified(url, Files.readAllBytes(Path.of(URI.create(url))), sha256);
+            } catch (IOException e) {
+                throw new RepodataException(url + ": " + e.getMessage(), false);
+            }
+        }
+        Path file = dir.resolve("shards").resolve(sha256 + ".msgpack.zst");
+        try {
+            if (Files.isRegularFile(file)) {
+                return Files.readAllBytes(file);
+            }
+            Small r = small(url, null);
+            if (r.status() != 200) {
+                throw new RepodataException(url + ": HTTP " + r.status() + (r.status() == 404
+                        ? " (the channel's shard index names a shard it does not have)" : ""), false);
+            }
+            byte[] body = verified(url, r.body(), sha256);
+            Files.createDirectories(file.getParent());
+            ca.crim.pavics.jupyter.image.AtomicFiles.write(file, body);
+            return body;
+        } catch (RepodataException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new RepodataException("cannot write the repodata cache " + file + ": " + e.getMessage(), false);
+        }
+    }
+
+    private static byte[] verified(String url, byte[] body, String sha256) throws RepodataException {
+        String actual = HexFormat.of().formatHex(sha256(body));
+        if (!actual.equals(sha256)) {
+            throw new RepodataException(url + ": content has sha256 " + actual.substring(0, 12)
+                    + "..., not the one its name and the shard index give (damaged or altered)", false);
+        }
+        return body;
+    }
+
+    /** A small answer read into memory. */
+    private record Small(int status, byte[] body, Optional<String> etag, Optional<String> lastModified) {
+    }
+
+    private Small small(String url, JsonNode previous) throws RepodataException {
+        HttpGet get = new HttpGet(url);
+        if (previous != null && previous.hasNonNull("etag")) {
+            get.setHeader("If-None-Match", previous.get("etag").asText());
+        }
+        if (previous != null && previous.hasNonNull("last_modified")) {
+            get.setHeader("If-Modified-Since", previous.get("last_modified").asText());
+        }
+        try (ClassicHttpResponse response = http.executeOpen(null, get, null)) {
+            int status = response.getCode();
+            if (status != 200 && status != 304 && status != 404 && status != 403) {
+                throw new RepodataException(url + ": HTTP " + status, false);
+            }
+            byte[] body = status == 200 && response.getEntity() != null ? response.getEntity().getContent().readAllBytes()
+                    : new byte[0];
+            return new Small(status, body, header(response, "ETag"), header(response, "Last-Modified"));
+        } catch (RepodataException e) {
+            throw e;
+        } catch (java.net.ConnectException | java.net.UnknownHostException | java.net.SocketTimeoutException e) {
+            throw new RepodataException("cannot reach " + url + " (" + e.getClass().getSimpleName() + ")", true);
+        } catch (IOException e) {
+            throw new RepodataException(url + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), true);
         }
     }
 
@@ -218,8 +338,12 @@ public final class RepodataCache {
     }
 
     private static byte[] sha256(String s) {
+        return sha256(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

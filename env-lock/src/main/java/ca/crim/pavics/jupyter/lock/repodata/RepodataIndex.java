@@ -26,7 +26,7 @@ import java.util.Map;
  * ({@code .index}, rebuilt when the file changes), so a later solve opens it without reading the repodata again.
  * When a package exists as both {@code .tar.bz2} and {@code .conda}, the {@code .conda} record is used, as conda does.
  */
-public final class RepodataIndex implements AutoCloseable {
+public final class RepodataIndex implements SubdirRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int INDEX_FORMAT = 1;
 
