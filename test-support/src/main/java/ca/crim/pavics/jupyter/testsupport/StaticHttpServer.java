@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StaticHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.Queue<String> paths = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
     private StaticHttpServer(Path root) throws IOException {
@@ -22,6 +23,7 @@ public final class StaticHttpServer implements AutoCloseable {
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
             String path = exchange.getRequestURI().getPath();
+            paths.add(path);
             for (java.util.Map.Entry<String, Integer> f : failures.entrySet()) {
                 if (path.startsWith(f.getKey())) {
                     exchange.sendResponseHeaders(f.getValue(), -1);
@@ -59,6 +61,11 @@ public final class StaticHttpServer implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** The paths requested so far, in the order they arrived. */
+    public java.util.List<String> requestedPaths() {
+        return java.util.List.copyOf(paths);
     }
 
     @Override
