@@ -10,10 +10,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Serves a folder over HTTP on 127.0.0.1 (GET only), like a conda channel or a wheel index. Counts requests. */
+/**
+ * Serves a folder over HTTP on 127.0.0.1 (GET only), like a conda channel or a simple repository: a folder's
+ * {@code index.json} as PEP 691 JSON, else its {@code index.html}; ETag and If-None-Match (304); single byte ranges
+ * (206). Counts requests.
+ */
 public final class StaticHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong rangeBytes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean ranges = true;
     private final java.util.Queue<String> paths = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -32,14 +38,57 @@ public final class StaticHttpServer implements AutoCloseable {
                 }
             }
             Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+            String type = null;
+            if (file.startsWith(root) && Files.isDirectory(file)) {
+                // a simple repository's project page: PEP 691 JSON when present, else PEP 503 HTML
+                if (Files.isRegularFile(file.resolve("index.json"))) {
+                    file = file.resolve("index.json");
+                    type = "application/vnd.pypi.simple.v1+json";
+                } else {
+                    file = file.resolve("index.html");
+                    type = "text/html";
+                }
+            }
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);
                 exchange.close();
                 return;
             }
-            exchange.sendResponseHeaders(200, Files.size(file));
+            byte[] body = Files.readAllBytes(file);
+            String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(body)) + "\"";
+            exchange.getResponseHeaders().set("ETag", etag);
+            if (type != null) {
+                exchange.getResponseHeaders().set("Content-Type", type);
+            }
+            if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+                exchange.sendResponseHeaders(304, -1);
+                exchange.close();
+                return;
+            }
+            String range = exchange.getRequestHeaders().getFirst("Range");
+            if (range != null && ranges && range.startsWith("bytes=")) {
+                String spec = range.substring(6);
+                long from;
+                long to;
+                if (spec.startsWith("-")) {
+                    from = Math.max(0, body.length - Long.parseLong(spec.substring(1)));
+                    to = body.length - 1;
+                } else {
+                    from = Long.parseLong(spec.substring(0, spec.indexOf('-')));
+                    String end = spec.substring(spec.indexOf('-') + 1);
+                    to = end.isEmpty() ? body.length - 1 : Math.min(body.length - 1, Long.parseLong(end));
+                }
+                rangeBytes.addAndGet(to - from + 1);
+                exchange.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + to + "/" + body.length);
+                exchange.sendResponseHeaders(206, to - from + 1);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body, (int) from, (int) (to - from + 1));
+                }
+                return;
+            }
+            exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
-                Files.copy(file, out);
+                out.write(body);
             }
         });
         server.start();
@@ -53,6 +102,17 @@ public final class StaticHttpServer implements AutoCloseable {
     public StaticHttpServer failWith(String pathPrefix, int status) {
         failures.put(pathPrefix, status);
         return this;
+    }
+
+    /** Ignores Range headers from now on (answers whole files), like a server without range support. */
+    public StaticHttpServer withoutRanges() {
+        ranges = false;
+        return this;
+    }
+
+    /** Bytes sent in answers to range requests. */
+    public long rangeBytes() {
+        return rangeBytes.get();
     }
 
     public String url() {

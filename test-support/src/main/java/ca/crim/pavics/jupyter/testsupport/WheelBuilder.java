@@ -19,6 +19,8 @@ public final class WheelBuilder {
     private final Map<String, byte[]> files = new LinkedHashMap<>();
     private final Map<String, Integer> modes = new LinkedHashMap<>();
     private String entryPoints;
+    private String metadataHeaders = "";
+    private String tag = "py3-none-any";
     private boolean corruptRecord;
 
     public WheelBuilder(String name, String version) {
@@ -45,6 +47,23 @@ public final class WheelBuilder {
         return this;
     }
 
+    /** Adds header lines to METADATA (e.g. {@code "Requires-Dist: b>=1\nRequires-Python: >=3.9\n"}). */
+    public WheelBuilder metadata(String headerLines) {
+        metadataHeaders = headerLines.endsWith("\n") || headerLines.isEmpty() ? headerLines : headerLines + "\n";
+        return this;
+    }
+
+    /** The wheel's tag (default {@code py3-none-any}), in its file name and WHEEL file. */
+    public WheelBuilder tag(String tag) {
+        this.tag = tag;
+        return this;
+    }
+
+    /** The METADATA text this wheel carries. */
+    public String metadataText() {
+        return "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n" + metadataHeaders;
+    }
+
     /** Writes a RECORD whose hash of the first file is wrong. */
     public WheelBuilder corruptRecord() {
         corruptRecord = true;
@@ -54,10 +73,9 @@ public final class WheelBuilder {
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Map<String, byte[]> all = new LinkedHashMap<>(files);
-        all.put(distInfo() + "/WHEEL", "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        all.put(distInfo() + "/WHEEL", ("Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: " + tag + "\n")
                 .getBytes(StandardCharsets.UTF_8));
-        all.put(distInfo() + "/METADATA", ("Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+        all.put(distInfo() + "/METADATA", metadataText().getBytes(StandardCharsets.UTF_8));
         if (entryPoints != null) {
             all.put(distInfo() + "/entry_points.txt", entryPoints.getBytes(StandardCharsets.UTF_8));
         }
@@ -70,7 +88,7 @@ public final class WheelBuilder {
         }
         record.append(distInfo()).append("/RECORD,,\n");
         all.put(distInfo() + "/RECORD", record.toString().getBytes(StandardCharsets.UTF_8));
-        Path file = dir.resolve(name + "-" + version + "-py3-none-any.whl");
+        Path file = dir.resolve(name + "-" + version + "-" + tag + ".whl");
         try (OutputStream out = Files.newOutputStream(file); ZipArchiveOutputStream zip = new ZipArchiveOutputStream(out)) {
             for (Map.Entry<String, byte[]> e : all.entrySet()) {
                 ZipArchiveEntry z = new ZipArchiveEntry(e.getKey());
