@@ -114,7 +114,8 @@ public final class EnvironmentBuild {
         env.notes().forEach(LOG::info);
         byte[] snapshotBytes = BaseSnapshot.bytes(r.snapshotFile());
         BaseSnapshot base = BaseSnapshot.parse(r.snapshotFile(), snapshotBytes);
-        LockChecks.check(r.lockFile(), lockText, r.environmentFile(), envBytes, env, lock, base.records());
+        LockChecks.check(r.lockFile(), lockText, r.environmentFile(), envBytes, env, lock, base.records(),
+                LockChecks.basePip(base));
 
         ImageReference baseRef = reference(r.baseImage(), "base image");
         RegistryClient baseClient = new RegistryClient(baseRef, r.registry());

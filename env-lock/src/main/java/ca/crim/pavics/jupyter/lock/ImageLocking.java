@@ -6,6 +6,8 @@ import ca.crim.pavics.jupyter.conda.virtual.VirtualPackage;
 import ca.crim.pavics.jupyter.image.AtomicFiles;
 import ca.crim.pavics.jupyter.lock.lockfile.CondaLockWriter;
 import ca.crim.pavics.jupyter.lock.lockfile.LockHeader;
+import ca.crim.pavics.jupyter.lock.pip.PipLocking;
+import ca.crim.pavics.jupyter.lock.pip.PipResolutionException;
 import ca.crim.pavics.jupyter.lock.repodata.ChannelLocator;
 import ca.crim.pavics.jupyter.lock.solve.UnsatisfiableException;
 import ca.crim.pavics.jupyter.registry.Digests;
@@ -22,11 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Locks an image module: its {@code environment.yml} conda specs solved over its channels on top of the base
- * snapshot (installed records, pins, system), written as {@code conda-lock.yml} ({@link CondaLockWriter}).
+ * snapshot (installed records, pins, system), then its pip requirements over the package index on top of that
+ * ({@link PipLocking}), written as {@code conda-lock.yml} ({@link CondaLockWriter}).
  */
 public final class ImageLocking {
     /**
@@ -47,16 +51,28 @@ public final class ImageLocking {
      * @param upToDate whether the lock file already holds exactly this text
      * @param notes what was assumed or ignored, one sentence each
      */
-    public record Outcome(LockResult result, String text, boolean upToDate, List<String> notes) {
+    public record Outcome(LockResult result, Optional<PipLocking.Result> pip, String text, boolean upToDate, List<String> notes) {
         public Outcome {
             notes = List.copyOf(notes);
         }
     }
 
     private final CondaLocker locker;
+    private final Optional<PipLocking> pip;
+    private final List<String> pipIndexes;
 
+    /** Conda only: a file with a pip section is refused. */
     public ImageLocking(CondaLocker locker) {
         this.locker = locker;
+        this.pip = Optional.empty();
+        this.pipIndexes = List.of();
+    }
+
+    /** Conda, then pip's part over {@code pipSource}. */
+    public ImageLocking(CondaLocker locker, PipLocking.Source pipSource, java.util.function.Consumer<String> notices) {
+        this.locker = locker;
+        this.pip = Optional.of(new PipLocking(pipSource, notices));
+        this.pipIndexes = pipSource.indexUrls();
     }
 
     /**
@@ -65,7 +81,9 @@ public final class ImageLocking {
      * @param lockFile the lock the text is compared with (it need not exist)
      * @throws SpecException one line {@code FILE:LINE:COL: ...} for a mistake in {@code environment.yml}
      * @throws SnapshotException one line naming a snapshot that is missing or invalid
-     * @throws LockRefusedException the file asks for what cannot be locked here (pip requirements, no channels)
+     * @throws LockRefusedException the file asks for what cannot be locked here (no channels; pip requirements without
+     *     a pip source), or pip's part cannot be resolved (a VCS reference, an sdist-only project, a conflict: the
+     *     message names the requirements and their chains)
      * @throws UnsatisfiableException the specs cannot be met on top of the base: the message names the conflicting
      *     specs, the dependency chains between them, and base packages that block
      * @throws IOException one line naming a channel that cannot be read, or a file that cannot
@@ -74,12 +92,11 @@ public final class ImageLocking {
             throws SpecException, SnapshotException, LockRefusedException, UnsatisfiableException, IOException {
         byte[] envBytes = Files.readAllBytes(environmentFile);
         EnvironmentFile env = new EnvironmentFileParser(null).parse(environmentFile);
-        if (!env.pip().isEmpty()) {
+        if (!env.pip().isEmpty() && pip.isEmpty()) {
             PipRequirement first = env.pip().get(0);
             int more = env.pip().size() - 1;
             throw new LockRefusedException(environmentFile + ":" + first.line() + ": a pip section ('" + first.raw() + "'"
-                    + (more > 0 ? " and " + more + " more" : "") + ") cannot be locked yet: our pip resolver is still to"
-                    + " come; lock this file with conda-lock and adopt that lock instead");
+                    + (more > 0 ? " and " + more + " more" : "") + ") cannot be locked without a package index");
         }
         if (env.channels().isEmpty()) {
             throw new LockRefusedException(environmentFile + ": no channels: list the channels to read, in priority order"
@@ -100,15 +117,33 @@ public final class ImageLocking {
         LockRequest request = new LockRequest(channels, specs, base.installed(), base.pinned(), base.virtual(),
                 options.preferred());
         LockResult result = locker.lock(request);
+        Optional<PipLocking.Result> pipResult = Optional.empty();
+        if (!env.pip().isEmpty()) {
+            List<PipLocking.Line> lines = env.pip().stream().map(r -> new PipLocking.Line(r.raw(), r.line())).toList();
+            Set<String> changed = new java.util.HashSet<>();
+            result.changes().forEach(c -> changed.add(c.record().name()));
+            Set<String> fromBase = new java.util.HashSet<>(result.environment().keySet());
+            fromBase.removeAll(changed);
+            try {
+                String glibc = base.virtual().stream().filter(v -> v.name().equals("__glibc")).map(v -> v.version())
+                        .findFirst().orElse(BaseState.DEFAULT_GLIBC);
+                String arch = snapshot.system().architecture().isBlank() ? "x86_64" : snapshot.system().architecture();
+                pipResult = Optional.of(pip.get().lock(environmentFile, lines, result.environment(), fromBase, snapshot.pip(),
+                        glibc, arch));
+            } catch (PipResolutionException e) {
+                throw new LockRefusedException(e.getMessage());
+            }
+        }
         LockHeader header = new LockHeader(Digests.sha256Hex(envBytes), environmentFile.getFileName().toString(),
                 snapshot.image().map(BaseSnapshot.ImageInfo::reference),
                 snapshot.image().map(BaseSnapshot.ImageInfo::digest), channels);
-        String text = CondaLockWriter.write(result, header);
+        String text = CondaLockWriter.write(result, header, pipResult.map(PipLocking.Result::pins).orElse(List.of()),
+                pipResult.isPresent() ? pipIndexes : List.of());
         boolean upToDate = Files.isRegularFile(lockFile)
                 && Files.readString(lockFile, StandardCharsets.UTF_8).equals(text);
         List<String> notes = new ArrayList<>(env.notes());
         notes.addAll(base.notes());
-        return new Outcome(result, text, upToDate, notes);
+        return new Outcome(result, pipResult, text, upToDate, notes);
     }
 
     /** Writes the lock atomically (a reader sees the old file or the new one, never half of one). */

@@ -8,7 +8,9 @@ import ca.crim.pavics.jupyter.testsupport.LockedEnvironmentFixture;
 import ca.crim.pavics.jupyter.testsupport.Processes;
 import ca.crim.pavics.jupyter.testsupport.RepositoryCopy;
 import ca.crim.pavics.jupyter.testsupport.Skopeo;
+import ca.crim.pavics.jupyter.testsupport.SimpleIndexWriter;
 import ca.crim.pavics.jupyter.testsupport.StaticHttpServer;
+import ca.crim.pavics.jupyter.testsupport.WheelBuilder;
 import ca.crim.pavics.jupyter.testsupport.SyntheticBaseImage;
 import ca.crim.pavics.jupyter.testsupport.Umoci;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -409,13 +411,50 @@ class ImageModulesIT {
                     .doesNotContainPattern("\\n\\s+at [a-z]+\\.");
             assertThat(readString(eo.resolve("conda-lock.yml"))).as("left as it was").isEqualTo(lock);
 
-            // a pip section cannot be locked yet: one line, nothing written
+            // a pip section: resolved over a local index on top of the conda solution, locked, built
+            SimpleIndexWriter pypi = new SimpleIndexWriter(served.resolve("pypi"));
+            pypi.add(new WheelBuilder("genwheel", "1.0").metadata("Requires-Dist: helperwheel>=1\nRequires-Dist: genpy\n")
+                    .file("genwheel/__init__.py", "def main():\n    print('genwheel')\n", 0644)
+                    .consoleScripts("genwheel-cli = genwheel:main"), "genwheel", ">=3.8", false);
+            pypi.add(new WheelBuilder("helperwheel", "1.2").file("helperwheel/__init__.py", "", 0644), "helperwheel", "", false);
+            pypi.add(new WheelBuilder("helperwheel", "2.0").file("helperwheel/__init__.py", "", 0644), "helperwheel", ">=3.12", false);
+            pypi.write();
+            String index = "-Dlock.pypiIndex=" + channel.url() + "/pypi/simple/";
+            String pypiCache = "-Dlock.pypiCacheDir=" + work.resolve("pypi-cache");
             Files.writeString(eo.resolve("environment.yml"), readString(eo.resolve("environment.yml"))
-                    .replace("  - my-webserver\n", "  - pip:\n    - genwheel==1.0\n"));
-            Processes.Result pip = build("-pl", "eo", "jupyter-image:lock", cache);
-            assertThat(pip.exitCode()).isNotZero();
-            assertThat(pip.output()).contains("environment.yml:11: a pip section ('genwheel==1.0') cannot be locked yet");
-            assertThat(readString(eo.resolve("conda-lock.yml"))).isEqualTo(lock);
+                    .replace("  - my-webserver\n", "  - pip:\n    - genwheel==1.0\n    - genpy\n"));
+            Processes.Result pip = build("-pl", "eo", "jupyter-image:lock", cache, index, pypiCache);
+            assertThat(pip.exitCode()).as(pip.output()).isZero();
+            assertThat(pip.output()).contains("pip: 2 wheels for CPython 3.11.9");
+            String pipLock = readString(eo.resolve("conda-lock.yml"));
+            assertThat(pipLock).contains("manager: pip", "name: genwheel", "url: " + channel.url() + "/pypi/files/genwheel-1.0-py3-none-any.whl",
+                    "name: helperwheel", "version: \"1.2\"", "# pip: 2 wheels from " + channel.url() + "/pypi/simple/")
+                    .as("helperwheel 2.0 needs python >=3.12; genpy is conda's").doesNotContain("version: \"2.0\"\n  manager: pip");
+            assertThat(pipLock.split("manager: pip", -1)).as("two pip entries: genpy comes from conda").hasSize(3);
+            Processes.Result pipCheck = build("-pl", "eo", "jupyter-image:lock", cache, index, pypiCache, "-Dlock.check=true");
+            assertThat(pipCheck.exitCode()).as(pipCheck.output()).isZero();
+            Processes.Result pipBuild = build("-pl", "eo", "-am", "install", "-Dimage.registry=" + registry.address(),
+                    "-Dimage.env.skip=false");
+            assertThat(pipBuild.exitCode()).as(pipBuild.output()).isZero();
+            Path pipRoot = Umoci.unpack(ref, work, "eo-pip");
+            Path site = pipRoot.resolve("opt/conda/envs/birdy/lib/python3.11/site-packages");
+            assertThat(site.resolve("genwheel/__init__.py")).exists();
+            assertThat(site.resolve("genwheel-1.0.dist-info/RECORD")).exists();
+            assertThat(site.resolve("helperwheel-1.2.dist-info/METADATA")).exists();
+            assertThat(pipRoot.resolve("opt/conda/envs/birdy/bin/genwheel-cli")).content().contains("genwheel");
+            Processes.Result pipShell = Processes.run(work, Duration.ofMinutes(1), List.of("chroot", pipRoot.toString(), "/bin/sh",
+                    "-c", "head -1 /opt/conda/envs/birdy/bin/genwheel-cli"));
+            assertThat(pipShell.exitCode()).as(pipShell.output()).isZero();
+            assertThat(pipShell.output()).contains("#!/opt/conda/envs/birdy/bin/python");
+
+            // a VCS reference: refused in one line naming it, the lock left as it was
+            Files.writeString(eo.resolve("environment.yml"), readString(eo.resolve("environment.yml"))
+                    .replace("    - genpy\n", "    - weaver@git+https://github.com/crim-ca/weaver.git@4.30.0\n"));
+            Processes.Result vcs = build("-pl", "eo", "jupyter-image:lock", cache, index, pypiCache);
+            assertThat(vcs.exitCode()).isNotZero();
+            assertThat(vcs.output()).contains("is a VCS reference").contains("published wheel")
+                    .doesNotContainPattern("\\n\\s+at [a-z]+\\.");
+            assertThat(readString(eo.resolve("conda-lock.yml"))).isEqualTo(pipLock);
         } finally {
             repo.git("checkout", "--", "eo/environment.yml", "base-config/pom.xml");
             Files.deleteIfExists(eo.resolve("conda-lock.yml"));

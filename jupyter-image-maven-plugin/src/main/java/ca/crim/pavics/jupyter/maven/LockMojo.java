@@ -8,6 +8,9 @@ import ca.crim.pavics.jupyter.env.lock.LockException;
 import ca.crim.pavics.jupyter.env.lock.LockFileReader;
 import ca.crim.pavics.jupyter.lock.CondaLocker;
 import ca.crim.pavics.jupyter.lock.ImageLocking;
+import ca.crim.pavics.jupyter.lock.pip.Netrc;
+import ca.crim.pavics.jupyter.lock.pip.PipLocking;
+import ca.crim.pavics.jupyter.lock.pip.SimpleIndex;
 import ca.crim.pavics.jupyter.lock.LockRefusedException;
 import ca.crim.pavics.jupyter.lock.repodata.ChannelLocator;
 import ca.crim.pavics.jupyter.lock.repodata.RepodataCache;
@@ -62,6 +65,18 @@ public class LockMojo extends LockedModuleMojo {
     @Parameter(property = "lock.cacheDir")
     private File repodataCache;
 
+    /**
+     * The package indexes (PEP 503/691 simple API roots) for the pip section, comma-separated, first first; default
+     * {@code https://pypi.org/simple/}. Credentials: {@code https://user:token@host/...} or {@code ~/.netrc}
+     * ({@code $NETRC}).
+     */
+    @Parameter(property = "lock.pypiIndex", defaultValue = PipLocking.PYPI)
+    private String pypiIndex;
+
+    /** Package index cache; default {@code ~/.cache/pavics-jupyter/pypi}. */
+    @Parameter(property = "lock.pypiCacheDir")
+    private File pypiCache;
+
     /** Solve afresh: do not keep the current lock's records. */
     @Parameter(property = "lock.update", defaultValue = "false")
     private boolean update;
@@ -78,8 +93,8 @@ public class LockMojo extends LockedModuleMojo {
                 : RepodataCache.defaultDir(System.getenv()), Duration.ofSeconds(Math.max(1, timeoutSeconds)), getLog()::info);
         ImageLocking.Outcome outcome;
         try {
-            outcome = new ImageLocking(new CondaLocker(cache)).lock(environmentFile.toPath(), baseSnapshot.toPath(),
-                    lock.toPath(), options);
+            outcome = new ImageLocking(new CondaLocker(cache), pipSource(), getLog()::info).lock(environmentFile.toPath(),
+                    baseSnapshot.toPath(), lock.toPath(), options);
         } catch (UnsatisfiableException e) {
             for (String line : e.getMessage().split("\n")) {
                 getLog().error(line);
@@ -93,6 +108,8 @@ public class LockMojo extends LockedModuleMojo {
         getLog().info(String.format("Solved in %.2f s (repodata %.2f s, %d decisions, %d conflicts): %s",
                 outcome.result().solveTime().toNanos() / 1e9, outcome.result().readTime().toNanos() / 1e9,
                 outcome.result().decisions(), outcome.result().conflicts(), outcome.result().summary()));
+        outcome.pip().ifPresent(p -> getLog().info(String.format("pip: %d wheel%s for CPython %s (%d candidates tried, %d metadata"
+                + " files fetched)", p.pins().size(), p.pins().size() == 1 ? "" : "s", p.python(), p.tries(), p.metadataFetched())));
         if (check) {
             if (!outcome.upToDate()) {
                 throw new MojoFailureException(lock + (lock.isFile() ? " is not what a solve gives now" : " is missing")
@@ -133,6 +150,33 @@ public class LockMojo extends LockedModuleMojo {
             getLog().warn("cannot read the current lock (" + e.getMessage() + "): solving afresh");
         }
         return out;
+    }
+
+    private PipLocking.Source pipSource() throws MojoFailureException {
+        List<String> indexes = new ArrayList<>();
+        for (String u : (pypiIndex == null ? "" : pypiIndex).split(",")) {
+            if (!u.isBlank()) {
+                if (!u.strip().matches("(?i)https?://.+")) {
+                    throw new MojoFailureException("lock.pypiIndex: '" + u.strip() + "' is not an http(s) URL"
+                            + " (e.g. -Dlock.pypiIndex=https://pypi.org/simple/)");
+                }
+                indexes.add(u.strip());
+            }
+        }
+        if (indexes.isEmpty()) {
+            indexes.add(PipLocking.PYPI);
+        }
+        String netrcEnv = System.getenv("NETRC");
+        java.nio.file.Path netrcFile = netrcEnv != null && !netrcEnv.isBlank() ? java.nio.file.Path.of(netrcEnv)
+                : java.nio.file.Path.of(System.getProperty("user.home"), ".netrc");
+        Netrc netrc;
+        try {
+            netrc = Netrc.read(netrcFile);
+        } catch (IOException e) {
+            throw new MojoFailureException("cannot read " + netrcFile + ": " + e.getMessage());
+        }
+        return new PipLocking.Source(indexes, pypiCache != null ? pypiCache.toPath() : SimpleIndex.defaultDir(System.getenv()),
+                Duration.ofSeconds(Math.max(1, timeoutSeconds)), netrc);
     }
 
     private ChannelLocator locator() throws MojoFailureException {

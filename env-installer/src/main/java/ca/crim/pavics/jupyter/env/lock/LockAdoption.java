@@ -43,7 +43,7 @@ public final class LockAdoption {
         LockFile lock = new LockFileReader(categories).read(lockFile, lockText, platform);
         EnvironmentFile env = new EnvironmentFileParser(null).parse(environmentFile);
         BaseSnapshot base = BaseSnapshot.read(snapshotFile);
-        LockChecks.checkSpecs(lockFile, environmentFile, env, lock, base.records());
+        LockChecks.checkSpecs(lockFile, environmentFile, env, lock, base.records(), LockChecks.basePip(base));
         String line = LockChecks.hashLine(Files.readAllBytes(environmentFile));
         Matcher existing = LockChecks.HASH_LINE.matcher(lockText);
         String updated = existing.find() ? lockText.substring(0, existing.start()) + line + lockText.substring(existing.end())

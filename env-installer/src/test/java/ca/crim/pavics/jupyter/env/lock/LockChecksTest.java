@@ -65,4 +65,34 @@ class LockChecksTest {
                 .hasMessageContaining("'absent' has no package in conda-lock.yml nor in the base image");
         assertThat(StandardCharsets.UTF_8).isNotNull();
     }
+
+    private void checkPip(String requirement, Map<String, PackageRecord> base, Map<String, String> basePip) throws Exception {
+        Path env = Files.writeString(dir.resolve("environment.yml"), "dependencies:\n  - pip:\n    - " + requirement + "\n");
+        String lockText = LOCK + "- {name: xarray, version: '2024.1.0', manager: pip, platform: linux-64, url: "
+                + "'https://files.pythonhosted.org/xarray-2024.1.0-py3-none-any.whl', hash: {sha256: '" + "b".repeat(64) + "'}}\n";
+        Path lockFile = Files.writeString(dir.resolve("conda-lock.yml"), lockText);
+        EnvironmentFile parsed = new EnvironmentFileParser(null).parse(env);
+        LockFile lock = new LockFileReader().read(lockFile, "linux-64");
+        LockChecks.checkSpecs(lockFile, env, parsed, lock, base, basePip);
+    }
+
+    @Test
+    void aPipRequirementIsMetByAWheelACondaPackageOrTheBasesPip() {
+        // pytorch (conda, depends on python) installs the PyPI project torch; zstd (a C library) installs none
+        PackageRecord pytorch = new PackageRecord("pytorch", "2.3.1", "cpu_py311h0_0", 0, List.of("python >=3.11,<3.12.0a0"),
+                List.of(), List.of(), "linux-64", null, 0, null, null, 0, null, null, "", "");
+        PackageRecord zstd = new PackageRecord("zstd", "1.5.6", "h0_0", 0, List.of("libzlib >=1.2.13"),
+                List.of(), List.of(), "linux-64", null, 0, null, null, 0, null, null, "", "");
+        Map<String, PackageRecord> base = Map.of("pytorch", pytorch, "zstd", zstd);
+        assertThatCode(() -> checkPip("xarray>=2024", base, Map.of())).doesNotThrowAnyException();
+        assertThatThrownBy(() -> checkPip("xarray>=2025", base, Map.of()))
+                .hasMessageContaining("'xarray>=2025' is not met by xarray 2024.1.0 (locked in conda-lock.yml)");
+        assertThatCode(() -> checkPip("torch>=2.3", base, Map.of())).doesNotThrowAnyException();
+        assertThatThrownBy(() -> checkPip("torch>=2.4", base, Map.of()))
+                .hasMessageContaining("is not met by torch 2.3.1 (installed by conda package pytorch)");
+        assertThatThrownBy(() -> checkPip("zstd", base, Map.of())).hasMessageContaining("'zstd' has no wheel in conda-lock.yml");
+        assertThatCode(() -> checkPip("Requests==2.31.0", base, Map.of("requests", "2.31.0"))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> checkPip("requests>3", base, Map.of("requests", "2.31.0")))
+                .hasMessageContaining("(a pip distribution of the base image)");
+    }
 }

@@ -9,6 +9,11 @@ import ca.crim.pavics.jupyter.conda.virtual.VirtualPackages;
 import ca.crim.pavics.jupyter.lock.BaseState;
 import ca.crim.pavics.jupyter.lock.CondaLocker;
 import ca.crim.pavics.jupyter.lock.LockRequest;
+import ca.crim.pavics.jupyter.lock.pip.Netrc;
+import ca.crim.pavics.jupyter.lock.pip.PipLocking;
+import ca.crim.pavics.jupyter.lock.pip.PipPin;
+import ca.crim.pavics.jupyter.lock.pip.PipResolutionException;
+import ca.crim.pavics.jupyter.lock.pip.SimpleIndex;
 import ca.crim.pavics.jupyter.lock.LockResult;
 import ca.crim.pavics.jupyter.lock.repodata.ChannelLocator;
 import ca.crim.pavics.jupyter.lock.repodata.ChannelSet;
@@ -81,6 +86,14 @@ final class SolveCommand implements Callable<Integer> {
             description = "Longest silence of a channel server before giving up (default: ${DEFAULT-VALUE}).")
     int timeout;
 
+    @Option(names = "--pip", paramLabel = "REQ", description = "A pip requirement (PEP 508), resolved to wheels on top of"
+            + " the conda solution, e.g. 'xarray>=2024.1'. Repeatable.")
+    List<String> pip = new ArrayList<>();
+
+    @Option(names = "--pypi-index", paramLabel = "URL", description = "A package index (simple API root) for --pip;"
+            + " repeatable, first first. Default: https://pypi.org/simple/")
+    List<String> pypiIndexes = new ArrayList<>();
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
@@ -126,9 +139,12 @@ final class SolveCommand implements Callable<Integer> {
         BaseState base = new BaseState(List.of(), List.of(),
                 VirtualPackages.override(BaseState.empty().virtual(), overrides), List.of());
         boolean snapshot = false;
+        List<BaseSnapshot.BasePip> snapshotPip = List.of();
         if (installed != null && isJson(existing(installed, "--installed"))) {
             try {
-                base = BaseState.of(BaseSnapshot.read(installed), installed, overrides);
+                BaseSnapshot read = BaseSnapshot.read(installed);
+                base = BaseState.of(read, installed, overrides);
+                snapshotPip = read.pip();
             } catch (SnapshotException e) {
                 throw new IOException(e.getMessage());
             }
@@ -156,7 +172,37 @@ final class SolveCommand implements Callable<Integer> {
                 return EnvLockCommand.UNSATISFIABLE;
             }
             progress.done();
+            List<PipPin> wheels = List.of();
+            if (!pip.isEmpty()) {
+                progress.show("resolving " + pip.size() + " pip requirement(s)...");
+                List<PipLocking.Line> lines = new ArrayList<>();
+                for (int i = 0; i < pip.size(); i++) {
+                    lines.add(new PipLocking.Line(pip.get(i), i + 1));
+                }
+                Set<String> fromBase = new HashSet<>();
+                installedRecords.forEach(r -> fromBase.add(r.name()));
+                result.changes().forEach(c -> fromBase.remove(c.record().name()));
+                String glibc = base.virtual().stream().filter(v -> v.name().equals("__glibc")).map(v -> v.version())
+                        .findFirst().orElse(BaseState.DEFAULT_GLIBC);
+                PipLocking.Source source = new PipLocking.Source(pypiIndexes.isEmpty() ? List.of(PipLocking.PYPI) : pypiIndexes,
+                        cacheDir != null ? cacheDir.resolve("pypi") : SimpleIndex.defaultDir(System.getenv()),
+                        Duration.ofSeconds(timeout), Netrc.read(Path.of(System.getProperty("user.home"), ".netrc")));
+                try {
+                    wheels = new PipLocking(source, progress::show).lock(Path.of("--pip"), lines, result.environment(), fromBase,
+                            snapshotPip, glibc, "x86_64").pins();
+                } catch (PipResolutionException e) {
+                    progress.done();
+                    spec.commandLine().getOut().println(e.getMessage());
+                    spec.commandLine().getOut().flush();
+                    return EnvLockCommand.UNSATISFIABLE;
+                }
+                progress.done();
+            }
             print(result, installedRecords);
+            for (PipPin w : wheels) {
+                spec.commandLine().getOut().printf("+ %-32s %-16s %s%n", w.name(), w.version(), w.file().orElseThrow().url());
+            }
+            spec.commandLine().getOut().flush();
             if (!quiet) {
                 spec.commandLine().getErr().printf("solved in %.2f s (repodata %.2f s): %s%n",
                         result.solveTime().toNanos() / 1e9, result.readTime().toNanos() / 1e9, result.summary());

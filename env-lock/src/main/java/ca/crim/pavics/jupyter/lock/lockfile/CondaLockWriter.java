@@ -3,6 +3,8 @@ package ca.crim.pavics.jupyter.lock.lockfile;
 import ca.crim.pavics.jupyter.conda.record.PackageRecord;
 import ca.crim.pavics.jupyter.conda.spec.Channel;
 import ca.crim.pavics.jupyter.lock.LockResult;
+import ca.crim.pavics.jupyter.lock.pip.DistributionFile;
+import ca.crim.pavics.jupyter.lock.pip.PipPin;
 import ca.crim.pavics.jupyter.lock.solve.Solver;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -43,8 +45,19 @@ public final class CondaLockWriter {
     private CondaLockWriter() {
     }
 
-    /** The lock's text (UTF-8, {@code \n} line ends). */
+    /** The lock's text (UTF-8, {@code \n} line ends), conda only. */
     public static String write(LockResult result, LockHeader header) {
+        return write(result, header, List.of(), List.of());
+    }
+
+    /**
+     * The lock's text with pip's part: one {@code manager: pip} entry per wheel, in category {@code main}, after the
+     * conda entries, sorted by name, with its URL and sha256.
+     *
+     * @param pip what pip installs
+     * @param pipIndexes the indexes they come from (a comment line)
+     */
+    public static String write(LockResult result, LockHeader header, List<PipPin> pip, List<String> pipIndexes) {
         StringBuilder out = new StringBuilder();
         out.append("# Locked by env-lock (solver ").append(Solver.VERSION).append(") on top of the base image: only what the")
                 .append(" image adds or\n# replaces is in category main; category base lists the base records replaced.")
@@ -58,6 +71,10 @@ public final class CondaLockWriter {
             out.append(i > 0 ? ", " : "").append(c.name()).append(" (").append(c.baseUrl()).append(')');
         }
         out.append("\n# ").append(result.summary()).append('\n');
+        if (!pipIndexes.isEmpty()) {
+            out.append("# pip: ").append(pip.size()).append(" wheel").append(pip.size() == 1 ? "" : "s").append(" from ")
+                    .append(String.join(", ", pipIndexes.stream().map(CondaLockWriter::withoutUserInfo).toList())).append('\n');
+        }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", 1);
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -87,6 +104,11 @@ public final class CondaLockWriter {
         for (LockResult.Change c : changes) {
             packages.add(entry(c.record(), "main"));
         }
+        List<PipPin> wheels = new ArrayList<>(pip);
+        wheels.sort(Comparator.comparing(PipPin::name));
+        for (PipPin w : wheels) {
+            packages.add(pipEntry(w));
+        }
         for (LockResult.Change c : changes) {
             c.replaced().ifPresent(old -> packages.add(entry(old, BASE_CATEGORY)));
         }
@@ -97,6 +119,26 @@ public final class CondaLockWriter {
             throw new IllegalStateException("cannot write YAML from plain maps", e);
         }
         return out.toString();
+    }
+
+    private static Map<String, Object> pipEntry(PipPin w) {
+        DistributionFile f = w.file().orElseThrow();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("name", w.name());
+        p.put("version", w.version().toString());
+        p.put("manager", "pip");
+        p.put("platform", PLATFORM);
+        p.put("dependencies", Map.of());
+        p.put("url", withoutUserInfo(f.url()));
+        p.put("hash", Map.of("sha256", f.sha256().orElseThrow(() -> new IllegalStateException("no sha256 for " + f.url()))));
+        p.put("category", "main");
+        p.put("optional", false);
+        return p;
+    }
+
+    /** A URL without {@code user:password@}: credentials never go into a lock. */
+    static String withoutUserInfo(String url) {
+        return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
     }
 
     private static Map<String, Object> entry(PackageRecord r, String category) {

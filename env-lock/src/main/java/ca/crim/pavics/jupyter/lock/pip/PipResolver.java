@@ -119,7 +119,7 @@ public final class PipResolver {
         String last = deadEnds.isEmpty() ? "no combination of versions satisfies the requirements" : deadEnds.get(deadEnds.size() - 1);
         int others = deadEnds.size() - 1;
         throw new PipResolutionException("the pip requirements cannot be met together: " + last
-                + (others > 0 ? "\n(" + others + " other combination" + (others > 1 ? "s" : "") + " tried and refused)" : ""));
+                + (others > 0 ? " (" + others + " other combination" + (others > 1 ? "s" : "") + " tried and refused)" : ""));
     }
 
     private static void refuseVcs(Requirement r, String parent) throws PipResolutionException {
