@@ -7,12 +7,15 @@
 #      records: cold (download + scan + solve) and warm (cached index) end-to-end times, and the peak heap;
 #  (3) libmamba's sudoku channel.
 # Goals on a 2-core machine: solve <= 2 s median, <= 5 s worst; end to end <= 10 s cold, <= 3 s warm; heap <= 1 GB.
-# Usage: bench/resolve.sh [RECORDS=500000] [BASELINE_LIMIT_SECONDS=5] [PARTS=123]
+#  (4) pip: a generated PEP 691 index of max(20000, RECORDS/25) versions with PEP 658 metadata, 15 requirements:
+#      cold and warm times and metadata files fetched (goal: warm <= 2 s, only versions tried); baseline: reading
+#      every version's metadata of the projects reached.
+# Usage: bench/resolve.sh [RECORDS=500000] [BASELINE_LIMIT_SECONDS=5] [PARTS=1234]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RECORDS="${1:-500000}"
 LIMIT="${2:-5}"
-PARTS="${3:-123}"
+PARTS="${3:-1234}"
 WORK="$(mktemp -d /tmp/resolve-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 ./mvnw -B -q -o install -DskipTests -pl env-lock -am >/dev/null

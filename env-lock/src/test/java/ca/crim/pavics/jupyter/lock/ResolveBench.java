@@ -60,6 +60,9 @@ public final class ResolveBench {
             sudoku(work.resolve("sudoku"), testdata.resolve("resolver/conda/libmamba/libmamba/tests/data/repodata/sudoku.json"),
                     baselineLimit);
         }
+        if (parts.contains("4")) {
+            ca.crim.pavics.jupyter.lock.pip.PipResolveBench.run(work.resolve("pip"), Math.max(20_000, records / 25));
+        }
     }
 
     // ---- (1) cf-geo-union ---------------------------------------------------------------------------------------

@@ -180,6 +180,11 @@ public final class PipResolver {
                 deadEnds.add(cand.label(base(key)) + " requires a python other than " + target.python() + chain(key, s));
                 continue;
             }
+            for (Requirement d : deps.get()) {
+                if (d.url().isEmpty()) {
+                    index.prefetch(d.normalizedName()); // the pages the next decisions read, in parallel
+                }
+            }
             State n = s.copy();
             n.pins.put(key, cand);
             String clash = null;

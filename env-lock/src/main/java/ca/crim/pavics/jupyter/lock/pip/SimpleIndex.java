@@ -42,7 +42,15 @@ public final class SimpleIndex implements AutoCloseable {
     private final Path dir;
     private final HttpFetcher http;
     private final Consumer<String> notices;
-    private final Map<String, List<DistributionFile>> pages = new ConcurrentHashMap<>();
+    private static final int PREFETCH_THREADS = 8;
+
+    private final Map<String, java.util.concurrent.CompletableFuture<List<DistributionFile>>> pages = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService prefetcher = java.util.concurrent.Executors.newFixedThreadPool(
+            PREFETCH_THREADS, r -> {
+                Thread t = new Thread(r, "pypi-prefetch");
+                t.setDaemon(true);
+                return t;
+            });
     private final AtomicInteger metadataFetched = new AtomicInteger();
     private final AtomicInteger pagesFetched = new AtomicInteger();
 
@@ -73,21 +81,47 @@ public final class SimpleIndex implements AutoCloseable {
      * @throws PypiException an index answers other than 200/304/404, cannot be reached, or sends a page it cannot read
      */
     public List<DistributionFile> files(String project) throws PypiException {
-        String name = ProjectName.normalize(project);
-        List<DistributionFile> cached = pages.get(name);
-        if (cached != null) {
-            return cached;
+        return join(pages.computeIfAbsent(ProjectName.normalize(project), this::loadPage));
+    }
+
+    /** Starts reading a project's page in the background (a resolver that will soon need it); errors surface in {@link #files}. */
+    public void prefetch(String project) {
+        pages.computeIfAbsent(ProjectName.normalize(project), n -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return findPage(n);
+            } catch (PypiException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, prefetcher));
+    }
+
+    private java.util.concurrent.CompletableFuture<List<DistributionFile>> loadPage(String name) {
+        try {
+            return java.util.concurrent.CompletableFuture.completedFuture(findPage(name));
+        } catch (PypiException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
         }
-        List<DistributionFile> found = List.of();
+    }
+
+    private List<DistributionFile> findPage(String name) throws PypiException {
         for (String index : indexUrls) {
             Optional<List<DistributionFile>> page = page(index, name);
             if (page.isPresent()) {
-                found = page.get();
-                break;
+                return page.get();
             }
         }
-        pages.put(name, found);
-        return found;
+        return List.of();
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) throws PypiException {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof PypiException p) {
+                throw p;
+            }
+            throw new PypiException(String.valueOf(e.getCause()));
+        }
     }
 
     private Optional<List<DistributionFile>> page(String index, String name) throws PypiException {
@@ -130,11 +164,11 @@ public final class SimpleIndex implements AutoCloseable {
             pagesFetched.incrementAndGet();
             try {
                 Files.createDirectories(folder);
-                ca.crim.pavics.jupyter.image.AtomicFiles.write(body, content);
+                writeCache(body, content);
                 ObjectNode st = JSON.createObjectNode().put("url", shown).put("content_type", type);
                 r.header("ETag").ifPresent(v -> st.put("etag", v));
                 r.header("Last-Modified").ifPresent(v -> st.put("last_modified", v));
-                ca.crim.pavics.jupyter.image.AtomicFiles.write(state, JSON.writeValueAsBytes(st));
+                writeCache(state, JSON.writeValueAsBytes(st));
             } catch (IOException e) {
                 throw new PypiException("cannot write the cache " + folder + ": " + e.getMessage());
             }
@@ -222,7 +256,11 @@ public final class SimpleIndex implements AutoCloseable {
         Path cached = dir.resolve("metadata").resolve(key + ".metadata");
         if (Files.isRegularFile(cached)) {
             try {
-                return Files.readString(cached, StandardCharsets.UTF_8);
+                byte[] bytes = Files.readAllBytes(cached);
+                if (file.metadataSha256().isEmpty() || Digests.sha256Hex(bytes).equalsIgnoreCase(file.metadataSha256().get())) {
+                    return new String(bytes, StandardCharsets.UTF_8);
+                }
+                // a damaged cache entry: read it again below
             } catch (IOException e) {
                 // read again below
             }
@@ -231,7 +269,7 @@ public final class SimpleIndex implements AutoCloseable {
         String text = file.metadata() ? fromMetadataFile(file) : fromWheel(file);
         try {
             Files.createDirectories(cached.getParent());
-            ca.crim.pavics.jupyter.image.AtomicFiles.writeString(cached, text);
+            writeCache(cached, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new PypiException("cannot write the cache " + cached.getParent() + ": " + e.getMessage());
         }
@@ -302,6 +340,21 @@ public final class SimpleIndex implements AutoCloseable {
         return r.body();
     }
 
+    /**
+     * Writes a cache file through a temporary file and a rename (readers see the old file or the new one), without
+     * forcing it to disk: a cache is checked when read (metadata against its hash, pages by revalidation), not kept
+     * for good.
+     */
+    private static void writeCache(Path file, byte[] content) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), ".tmp-", ".part");
+        try {
+            Files.write(tmp, content);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /** How many metadata files (or wheel central directories) were fetched over HTTP by this client. */
     public int metadataFetched() {
         return metadataFetched.get();
@@ -314,6 +367,7 @@ public final class SimpleIndex implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        prefetcher.shutdownNow();
         http.close();
     }
 }

@@ -149,6 +149,29 @@ class SolveCommandTest {
     }
 
     @Test
+    void pipRequirementsResolveOnTopOfTheCondaSolution() throws Exception {
+        Path idx = work.resolve("pypi");
+        ca.crim.pavics.jupyter.testsupport.SimpleIndexWriter w = new ca.crim.pavics.jupyter.testsupport.SimpleIndexWriter(idx);
+        // rioxarray needs rasterio (conda's, met) and xarray (not in the conda solution: a wheel)
+        w.add(new ca.crim.pavics.jupyter.testsupport.WheelBuilder("rioxarray", "0.17.0")
+                .metadata("Requires-Python: >=3.10\nRequires-Dist: rasterio>=1.3\nRequires-Dist: xarray>=2024.7.0\n"), "rioxarray", ">=3.10", false);
+        w.add(new ca.crim.pavics.jupyter.testsupport.WheelBuilder("xarray", "2024.9.0"), "xarray", ">=3.10", false);
+        w.write();
+        try (StaticHttpServer pypi = StaticHttpServer.serve(idx)) {
+            Run r = run("--channel", cf(), "--spec", "rasterio", "--spec", "python 3.12.*", "--pip", "rioxarray",
+                    "--pypi-index", pypi.url() + "/simple/");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).containsPattern("\\+ rioxarray +0\\.17\\.0 +" + pypi.url() + "/files/rioxarray-0.17.0-py3-none-any.whl")
+                    .containsPattern("\\+ xarray +2024\\.9\\.0").doesNotContainPattern("\\+ rasterio +[0-9.]+ +http");
+            Run conflict = run("--channel", cf(), "--spec", "rasterio", "--spec", "python 3.12.*", "--pip", "rasterio>=2",
+                    "--pypi-index", pypi.url() + "/simple/");
+            assertThat(conflict.code()).isEqualTo(1);
+            assertThat(conflict.out()).containsPattern("rasterio [0-9.]+ is installed by conda package rasterio [0-9.]+ of the lock"
+                    + " and cannot change, but rasterio>=2 \\(required by the environment's pip requirements\\)");
+        }
+    }
+
+    @Test
     void unsatisfiableIsExitOneWithTheExplanation() throws Exception {
         Run r = run("--channel", cf(), "--spec", "gdal 3.8.*", "--spec", "libgdal-core 3.9.*", "--json");
         assertThat(r.code()).isEqualTo(1);
