@@ -67,10 +67,10 @@ public class LockMojo extends LockedModuleMojo {
 
     /**
      * The package indexes (PEP 503/691 simple API roots) for the pip section, comma-separated, first first; default
-     * {@code https://pypi.org/simple/}. Credentials: {@code https://user:token@host/...} or {@code ~/.netrc}
-     * ({@code $NETRC}).
+     * pip's {@code $PIP_INDEX_URL} and {@code $PIP_EXTRA_INDEX_URL} when set, else {@code https://pypi.org/simple/}.
+     * Credentials: {@code https://user:token@host/...} or {@code ~/.netrc} ({@code $NETRC}).
      */
-    @Parameter(property = "lock.pypiIndex", defaultValue = PipLocking.PYPI)
+    @Parameter(property = "lock.pypiIndex")
     private String pypiIndex;
 
     /** Package index cache; default {@code ~/.cache/pavics-jupyter/pypi}. */
@@ -154,10 +154,19 @@ public class LockMojo extends LockedModuleMojo {
 
     private PipLocking.Source pipSource() throws MojoFailureException {
         List<String> indexes = new ArrayList<>();
-        for (String u : (pypiIndex == null ? "" : pypiIndex).split(",")) {
+        String given = pypiIndex;
+        String option = "lock.pypiIndex";
+        if (given == null || given.isBlank()) {
+            String env = System.getenv("PIP_INDEX_URL");
+            String extra = System.getenv("PIP_EXTRA_INDEX_URL");
+            given = (env == null || env.isBlank() ? PipLocking.PYPI : env.strip())
+                    + (extra == null || extra.isBlank() ? "" : "," + String.join(",", extra.strip().split("\\s+")));
+            option = "PIP_INDEX_URL / PIP_EXTRA_INDEX_URL";
+        }
+        for (String u : given.split(",")) {
             if (!u.isBlank()) {
                 if (!u.strip().matches("(?i)https?://.+")) {
-                    throw new MojoFailureException("lock.pypiIndex: '" + u.strip() + "' is not an http(s) URL"
+                    throw new MojoFailureException(option + ": '" + u.strip() + "' is not an http(s) URL"
                             + " (e.g. -Dlock.pypiIndex=https://pypi.org/simple/)");
                 }
                 indexes.add(u.strip());
