@@ -116,10 +116,16 @@ public final class ImageLocking {
         }
         LockRequest request = new LockRequest(channels, specs, base.installed(), base.pinned(), base.virtual(),
                 options.preferred());
+        List<PipLocking.Line> lines = env.pip().stream()
+                .map(r -> new PipLocking.Line(r.raw(), environmentFile + ":" + r.line())).toList();
+        try {
+            PipLocking.parse(lines); // a requirement that cannot be locked is refused before the conda solve
+        } catch (PipResolutionException e) {
+            throw new LockRefusedException(e.getMessage());
+        }
         LockResult result = locker.lock(request);
         Optional<PipLocking.Result> pipResult = Optional.empty();
         if (!env.pip().isEmpty()) {
-            List<PipLocking.Line> lines = env.pip().stream().map(r -> new PipLocking.Line(r.raw(), r.line())).toList();
             Set<String> changed = new java.util.HashSet<>();
             result.changes().forEach(c -> changed.add(c.record().name()));
             Set<String> fromBase = new java.util.HashSet<>(result.environment().keySet());
@@ -128,8 +134,8 @@ public final class ImageLocking {
                 String glibc = base.virtual().stream().filter(v -> v.name().equals("__glibc")).map(v -> v.version())
                         .findFirst().orElse(BaseState.DEFAULT_GLIBC);
                 String arch = snapshot.system().architecture().isBlank() ? "x86_64" : snapshot.system().architecture();
-                pipResult = Optional.of(pip.get().lock(environmentFile, lines, result.environment(), fromBase, snapshot.pip(),
-                        glibc, arch));
+                pipResult = Optional.of(pip.get().lock(environmentFile + ": pip", lines, result.environment(), fromBase,
+                        snapshot.pip(), glibc, arch));
             } catch (PipResolutionException e) {
                 throw new LockRefusedException(e.getMessage());
             }

@@ -44,8 +44,9 @@ import picocli.CommandLine.Spec;
         description = "Solves the specs over the channels (strict priority, linux-64 and noarch) on top of an installed "
                 + "state, and prints the whole environment (installed records included), or why it cannot be solved.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:solved", "1:unsatisfiable (the explanation is printed)",
-            "2:bad input: an invalid spec, file or channel, a channel that cannot be read (one line on stderr)"})
+        exitCodeList = {"0:solved", "1:unsatisfiable, conda's part or pip's (the explanation is printed)",
+            "2:bad input: an invalid spec, requirement, file, channel or index, a requirement that cannot be locked to a"
+                + " wheel (a VCS reference), a channel or index that cannot be read (one line on stderr)"})
 final class SolveCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -124,6 +125,20 @@ final class SolveCommand implements Callable<Integer> {
                 throw new IOException("--virtual: " + e.getMessage());
             }
         }
+        List<PipLocking.Line> pipLines = new ArrayList<>();
+        for (String p : pip) {
+            pipLines.add(new PipLocking.Line(p, "--pip"));
+        }
+        try {
+            PipLocking.parse(pipLines);
+        } catch (PipResolutionException e) {
+            throw new IOException(e.getMessage());
+        }
+        for (String u : pypiIndexes) {
+            if (!u.matches("(?i)https?://[^/\\s]+.*")) {
+                throw new IOException("--pypi-index: '" + u + "' is not an http(s) URL (e.g. https://pypi.org/simple/)");
+            }
+        }
         ChannelLocator locator = new ChannelLocator(channelAlias, Map.of());
         List<Channel> located;
         try {
@@ -175,10 +190,6 @@ final class SolveCommand implements Callable<Integer> {
             List<PipPin> wheels = List.of();
             if (!pip.isEmpty()) {
                 progress.show("resolving " + pip.size() + " pip requirement(s)...");
-                List<PipLocking.Line> lines = new ArrayList<>();
-                for (int i = 0; i < pip.size(); i++) {
-                    lines.add(new PipLocking.Line(pip.get(i), i + 1));
-                }
                 Set<String> fromBase = new HashSet<>();
                 installedRecords.forEach(r -> fromBase.add(r.name()));
                 result.changes().forEach(c -> fromBase.remove(c.record().name()));
@@ -188,21 +199,16 @@ final class SolveCommand implements Callable<Integer> {
                         cacheDir != null ? cacheDir.resolve("pypi") : SimpleIndex.defaultDir(System.getenv()),
                         Duration.ofSeconds(timeout), Netrc.read(Path.of(System.getProperty("user.home"), ".netrc")));
                 try {
-                    wheels = new PipLocking(source, progress::show).lock(Path.of("--pip"), lines, result.environment(), fromBase,
+                    wheels = new PipLocking(source, progress::show).lock("pip", pipLines, result.environment(), fromBase,
                             snapshotPip, glibc, "x86_64").pins();
                 } catch (PipResolutionException e) {
                     progress.done();
-                    spec.commandLine().getOut().println(e.getMessage());
-                    spec.commandLine().getOut().flush();
+                    printUnsolved(e.getMessage());
                     return EnvLockCommand.UNSATISFIABLE;
                 }
                 progress.done();
             }
-            print(result, installedRecords);
-            for (PipPin w : wheels) {
-                spec.commandLine().getOut().printf("+ %-32s %-16s %s%n", w.name(), w.version(), w.file().orElseThrow().url());
-            }
-            spec.commandLine().getOut().flush();
+            print(result, installedRecords, wheels);
             if (!quiet) {
                 spec.commandLine().getErr().printf("solved in %.2f s (repodata %.2f s): %s%n",
                         result.solveTime().toNanos() / 1e9, result.readTime().toNanos() / 1e9, result.summary());
@@ -212,18 +218,22 @@ final class SolveCommand implements Callable<Integer> {
     }
 
     private void print(UnsatisfiableException e) throws IOException {
+        printUnsolved(e.getMessage());
+    }
+
+    private void printUnsolved(String explanation) throws IOException {
         if (json) {
             ObjectNode root = JSON.createObjectNode();
             root.put("solved", false);
-            root.put("explanation", e.getMessage());
+            root.put("explanation", explanation);
             spec.commandLine().getOut().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else {
-            spec.commandLine().getOut().println(e.getMessage());
+            spec.commandLine().getOut().println(explanation);
         }
         spec.commandLine().getOut().flush();
     }
 
-    private void print(LockResult result, List<PackageRecord> installedRecords) throws IOException {
+    private void print(LockResult result, List<PackageRecord> installedRecords, List<PipPin> wheels) throws IOException {
         Set<String> before = new HashSet<>();
         installedRecords.forEach(r -> before.add(r.name() + "\u0000" + r.dist()));
         if (json) {
@@ -239,12 +249,22 @@ final class SolveCommand implements Callable<Integer> {
                 o.put("build", r.build());
                 o.put("channel", r.channel());
             }
+            if (!pip.isEmpty()) {
+                ArrayNode pipNode = root.putArray("pip");
+                for (PipPin w : wheels) {
+                    pipNode.addObject().put("name", w.name()).put("version", w.version().toString())
+                            .put("url", w.file().orElseThrow().url()).put("sha256", w.file().orElseThrow().sha256().orElse(""));
+                }
+            }
             spec.commandLine().getOut().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else {
             for (PackageRecord r : new java.util.TreeMap<>(result.environment()).values()) {
                 String mark = before.contains(r.name() + "\u0000" + r.dist()) ? " " : "+";
                 spec.commandLine().getOut().printf("%s %-32s %-16s %-28s %s/%s%n", mark, r.name(), r.version(), r.build(),
                         r.channel(), r.subdir());
+            }
+            for (PipPin w : wheels) {
+                spec.commandLine().getOut().printf("+ %-32s %-16s %s%n", w.name(), w.version(), w.file().orElseThrow().url());
             }
         }
         spec.commandLine().getOut().flush();

@@ -64,8 +64,12 @@ final class HttpFetcher implements AutoCloseable {
                 headers.putIfAbsent(h.getName().toLowerCase(java.util.Locale.ROOT), h.getValue());
             }
             return new Response(status, body, headers);
-        } catch (java.net.ConnectException | java.net.UnknownHostException e) {
-            throw new PypiException("cannot reach " + plain + " (" + e.getClass().getSimpleName() + ")");
+        } catch (java.net.ConnectException e) {
+            throw new PypiException("cannot reach " + plain + " (connection refused)");
+        } catch (java.net.UnknownHostException e) {
+            throw new PypiException("cannot reach " + plain + " (unknown host " + uri.getHost() + ")");
+        } catch (java.net.SocketTimeoutException e) {
+            throw new PypiException(plain + ": no answer within the timeout");
         } catch (IOException e) {
             throw new PypiException(plain + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }

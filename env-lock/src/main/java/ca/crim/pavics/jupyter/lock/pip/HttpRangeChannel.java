@@ -23,7 +23,11 @@ final class HttpRangeChannel implements SeekableByteChannel {
     private long position;
     private long fetched;
 
-    HttpRangeChannel(HttpFetcher http, String url) throws PypiException {
+    /**
+     * @param sha256 the file's SHA-256 when known: checked when the server answers the whole file
+     * @throws PypiException HTTP fails, or a whole answer does not match {@code sha256}
+     */
+    HttpRangeChannel(HttpFetcher http, String url, java.util.Optional<String> sha256) throws PypiException {
         this.http = http;
         this.url = url;
         HttpFetcher.Response r = http.get(url, Map.of("Range", "bytes=-" + BLOCK));
@@ -34,8 +38,12 @@ final class HttpRangeChannel implements SeekableByteChannel {
         } else if (r.status() == 200) {
             size = r.body().length;
             blocks.put(0L, r.body());
+            if (sha256.isPresent() && !ca.crim.pavics.jupyter.registry.Digests.sha256Hex(r.body()).equalsIgnoreCase(sha256.get())) {
+                throw new PypiException(HttpFetcher.withoutUserInfo(java.net.URI.create(url))
+                        + ": the file does not match the sha256 the index gives for it (damaged or altered)");
+            }
         } else {
-            throw new PypiException(url + ": HTTP " + r.status());
+            throw new PypiException(HttpFetcher.withoutUserInfo(java.net.URI.create(url)) + ": HTTP " + r.status());
         }
         fetched += r.body().length;
     }

@@ -11,6 +11,7 @@ import ca.crim.pavics.jupyter.pypi.WheelTags;
 import ca.crim.pavics.jupyter.snapshot.BaseSnapshot;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,8 +57,8 @@ public final class PipLocking {
         }
     }
 
-    /** A requirement of the file: its text and line. */
-    public record Line(String text, int line) {
+    /** A requirement: its text, and where it was written for messages ({@code environment.yml:12}, {@code --pip}). */
+    public record Line(String text, String where) {
     }
 
     private final Source source;
@@ -69,34 +70,52 @@ public final class PipLocking {
     }
 
     /**
+     * Reads the requirements and refuses what cannot be locked (VCS references, URLs that are not wheels, python).
+     *
+     * @throws PipResolutionException one line {@code WHERE: ...} naming the requirement
+     */
+    public static List<Requirement> parse(List<Line> requirements) throws PipResolutionException {
+        List<Requirement> reqs = new ArrayList<>();
+        for (Line l : requirements) {
+            Requirement r;
+            try {
+                r = Requirement.parse(l.text());
+            } catch (IllegalArgumentException e) {
+                throw new PipResolutionException(l.where() + ": " + e.getMessage());
+            }
+            try {
+                PipResolver.refuseUnlockable(r, "");
+            } catch (PipResolutionException e) {
+                throw new PipResolutionException(l.where() + ": " + e.getMessage());
+            }
+            reqs.add(r);
+        }
+        return reqs;
+    }
+
+    /**
      * Resolves {@code requirements} on top of {@code environment} (every conda record of the environment after the conda
      * solve, base ones included; {@code fromBase}: the names whose record is the base's) and the base's pip
      * distributions, for wheels that fit {@code glibc} (e.g. {@code 2.28}) and {@code arch} (e.g. {@code x86_64}).
      *
-     * @throws PipResolutionException a requirement that is not PEP 508 ({@code FILE:LINE: ...}), no python in the
-     *     environment, or what {@link PipResolver#resolve} throws, prefixed with the file
+     * @param context what messages start with, e.g. {@code environment.yml: pip}
+     * @throws PipResolutionException a requirement that is not PEP 508 or cannot be locked ({@code WHERE: ...}), no
+     *     python in the environment, or what {@link PipResolver#resolve} throws, prefixed with {@code context}
      * @throws IOException an index that cannot be read (one line)
      */
-    public Result lock(Path environmentFile, List<Line> requirements, Map<String, PackageRecord> environment, Set<String> fromBase,
+    public Result lock(String context, List<Line> requirements, Map<String, PackageRecord> environment, Set<String> fromBase,
             List<BaseSnapshot.BasePip> basePip, String glibc, String arch) throws PipResolutionException, IOException {
-        List<Requirement> reqs = new ArrayList<>();
-        for (Line l : requirements) {
-            try {
-                reqs.add(Requirement.parse(l.text()));
-            } catch (IllegalArgumentException e) {
-                throw new PipResolutionException(environmentFile + ":" + l.line() + ": " + e.getMessage());
-            }
-        }
+        List<Requirement> reqs = parse(requirements);
         PackageRecord python = environment.get("python");
         if (python == null) {
-            throw new PipResolutionException(environmentFile + ": a pip section needs python in the environment (in the base"
+            throw new PipResolutionException(context + ": a pip section needs python in the environment (in the base"
                     + " image or among the conda dependencies)");
         }
         Pep440Version pythonVersion;
         try {
             pythonVersion = Pep440Version.parse(python.version());
         } catch (IllegalArgumentException e) {
-            throw new PipResolutionException(environmentFile + ": python " + python.version() + " is not a version pip can read");
+            throw new PipResolutionException(context + ": python " + python.version() + " is not a version pip can read");
         }
         long[] r = pythonVersion.release();
         String full = r[0] + "." + (r.length > 1 ? r[1] : 0) + "." + (r.length > 2 ? r[2] : 0);
@@ -116,7 +135,7 @@ public final class PipLocking {
         for (PackageRecord rec : environment.values()) {
             CondaPypiNames.pypiName(rec.name(), rec.depends(), rec.noarch().filter("python"::equals).isPresent()).ifPresent(n ->
                     installed.put(n, new InstalledDistribution(n, rec.version(), "conda package " + rec.name() + " " + rec.version()
-                            + (fromBase.contains(rec.name()) ? " of the base image" : " of the lock"), false)));
+                            + (fromBase.contains(rec.name()) ? " of the base image" : " of the conda solution"), false)));
         }
         try (SimpleIndex index = new SimpleIndex(source.indexUrls(), source.cacheDir(), source.timeout(), source.netrc(), notices)) {
             PipResolver resolver = new PipResolver(index, target, installed);
@@ -124,13 +143,30 @@ public final class PipLocking {
             try {
                 pins = resolver.resolve(reqs);
             } catch (PipResolutionException e) {
-                throw new PipResolutionException(environmentFile + ": pip: " + e.getMessage());
+                throw new PipResolutionException(context + ": " + e.getMessage());
             } catch (PypiException e) {
                 throw new IOException(e.getMessage(), e);
             } catch (InvalidRequirementException e) {
-                throw new PipResolutionException(environmentFile + ": pip: " + e.getMessage());
+                throw new PipResolutionException(context + ": " + e.getMessage());
             }
-            List<PipPin> installs = pins.values().stream().filter(PipPin::installs).toList();
+            List<PipPin> installs = new ArrayList<>();
+            for (PipPin p : pins.values()) {
+                if (!p.installs()) {
+                    continue;
+                }
+                DistributionFile f = p.file().get();
+                if (f.sha256().isEmpty()) {
+                    // the index gives no hash: download the wheel once to hash it, as for a direct URL
+                    try {
+                        f = new DistributionFile(f.filename(), f.url(), Optional.of(index.sha256Of(f.url())), f.requiresPython(),
+                                f.yanked(), f.metadata(), f.metadataSha256());
+                    } catch (PypiException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                    p = new PipPin(p.name(), p.version(), Optional.of(f), p.installed());
+                }
+                installs.add(p);
+            }
             return new Result(installs, full, resolver.tries(), index.metadataFetched());
         }
     }

@@ -94,7 +94,7 @@ public final class PipResolver {
         State start = new State(new HashMap<>(), new HashMap<>());
         for (Requirement r : requirements) {
             if (r.appliesTo(target.markers(), Set.of())) {
-                refuseVcs(r, "");
+                refuseUnlockable(r, "");
                 for (String key : keys(r)) {
                     start.constraints.computeIfAbsent(key, k -> new ArrayList<>()).add(new Constraint(r, ""));
                 }
@@ -120,6 +120,21 @@ public final class PipResolver {
         int others = deadEnds.size() - 1;
         throw new PipResolutionException("the pip requirements cannot be met together: " + last
                 + (others > 0 ? " (" + others + " other combination" + (others > 1 ? "s" : "") + " tried and refused)" : ""));
+    }
+
+    /**
+     * Refuses what cannot be locked to a wheel: a VCS reference, a direct URL that is not a {@code .whl}, and
+     * {@code python} itself (conda's).
+     *
+     * @param parent who requires it ("" for the environment)
+     * @throws PipResolutionException one line naming the requirement and what to use instead
+     */
+    public static void refuseUnlockable(Requirement r, String parent) throws PipResolutionException {
+        refuseVcs(r, parent);
+        if (parent.isEmpty() && r.normalizedName().equals("python")) {
+            throw new PipResolutionException("'" + r + "': python is not a pip requirement: it comes from conda (put 'python"
+                    + " X.Y.*' among the conda dependencies)");
+        }
     }
 
     private static void refuseVcs(Requirement r, String parent) throws PipResolutionException {
@@ -196,7 +211,7 @@ public final class PipResolver {
                     if (pinned != null && !satisfies(pinned, d)) {
                         clash = k;
                         deadEnds.add(cand.label(base(key)) + " requires " + d + ", but " + pinned.label(base(k))
-                                + " was chosen" + chain(k, n));
+                                + " was chosen" + chosenFor(k, n, d));
                         break;
                     }
                 }
@@ -322,6 +337,13 @@ public final class PipResolver {
             } catch (InvalidRequirementException e) {
                 throw new PypiException(c.file().url() + ": " + e.getMessage());
             }
+            java.util.Optional<ca.crim.pavics.jupyter.pypi.Pep440Version> metaVersion =
+                    ca.crim.pavics.jupyter.pypi.Pep440Version.tryParse(core.version());
+            if (!ca.crim.pavics.jupyter.pypi.ProjectName.normalize(core.name()).equals(name)
+                    || metaVersion.isEmpty() || !metaVersion.get().equals(c.version())) {
+                throw new PypiException(c.file().filename() + ": its metadata says " + core.name() + " " + core.version()
+                        + ", not " + name + " " + c.version() + " (inconsistent metadata: the index or the wheel is wrong)");
+            }
             List<Requirement> reqs = new ArrayList<>();
             for (String rd : core.requiresDist()) {
                 try {
@@ -366,26 +388,53 @@ public final class PipResolver {
         b.append(String.join(" and ", parts));
         if (inst == null || inst.replaceable()) {
             List<DistributionFile> files = index.files(name);
-            if (files.isEmpty()) {
+            List<Candidate> fit = pool.all(name);
+            if (!index.hasPage(name)) {
                 b.append("; there is no project named '").append(name).append("' on the index");
+            } else if (files.isEmpty()) {
+                b.append("; the index's page of ").append(name).append(" lists no files");
             } else if (files.stream().noneMatch(DistributionFile::isWheel)) {
-                b.append("; ").append(name).append(" has only source distributions (sdists), which cannot be locked: use a published wheel or a direct .whl URL with its sha256");
+                b.append("; ").append(name).append(files.stream().anyMatch(WheelCandidates::isSdist)
+                        ? " has only source distributions (sdists), which cannot be locked: use a published wheel or a direct .whl URL with its sha256"
+                        : " has no wheels (.whl) on the index");
+            } else if (fit.isEmpty()) {
+                b.append("; no wheel of ").append(name).append(" fits ").append(target.description());
+                String why = pool.whyNoneFit(name);
+                if (!why.isEmpty()) {
+                    b.append(" (").append(why).append(')');
+                }
+                if (files.stream().anyMatch(WheelCandidates::isSdist)) {
+                    b.append("; its source distributions cannot be locked: use a published wheel that fits or a direct .whl URL with its sha256");
+                }
             } else {
-                List<Candidate> fit = pool.all(name);
-                if (fit.isEmpty()) {
-                    b.append("; no wheel of ").append(name).append(" fits ").append(target.description());
-                    if (files.stream().anyMatch(f -> !f.isWheel())) {
-                        b.append(" (it also has source distributions, which cannot be locked: use a published wheel that fits"
-                                + " or a direct .whl URL with its sha256)");
-                    }
-                } else {
-                    List<String> vs = fit.stream().map(c -> c.version().toString()).distinct().limit(6).toList();
-                    b.append("; versions with a fitting wheel: ").append(String.join(", ", vs))
-                            .append(fit.size() > vs.size() ? ", …" : "");
+                List<String> vs = fit.stream().map(c -> c.version() + (c.file() != null && c.file().yanked() ? " (yanked)" : ""))
+                        .distinct().limit(6).toList();
+                b.append("; versions with a fitting wheel: ").append(String.join(", ", vs))
+                        .append(fit.size() > vs.size() ? ", …" : "");
+                if (fit.stream().anyMatch(c -> c.file() != null && c.file().yanked())) {
+                    b.append("; a yanked release (PEP 592) is used only when environment.yml pins it with ==");
                 }
             }
         }
         return b.toString();
+    }
+
+    /** " for REQ (required by WHO), …": the requirements on {@code key} other than {@code latest}. */
+    private static String chosenFor(String key, State s, Requirement latest) {
+        List<String> parts = new ArrayList<>();
+        for (Constraint c : s.constraints.getOrDefault(key, List.of())) {
+            if (c.requirement() == latest) {
+                continue;
+            }
+            Candidate p = s.pins.get(c.parent());
+            String who = c.parent().isEmpty() ? "the environment's pip requirements"
+                    : (p == null ? c.parent() : p.label(base(c.parent()))) + chain(c.parent(), s);
+            String part = c.requirement() + " (required by " + who + ")";
+            if (!parts.contains(part)) {
+                parts.add(part);
+            }
+        }
+        return parts.isEmpty() ? "" : " for " + String.join(", ", parts);
     }
 
     /** " (← parent ← … ← the request)" for the first constraint that brought {@code key} in. */

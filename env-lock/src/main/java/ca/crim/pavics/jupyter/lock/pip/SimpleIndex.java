@@ -51,6 +51,7 @@ public final class SimpleIndex implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+    private final java.util.Set<String> withPage = ConcurrentHashMap.newKeySet();
     private final AtomicInteger metadataFetched = new AtomicInteger();
     private final AtomicInteger pagesFetched = new AtomicInteger();
 
@@ -107,10 +108,16 @@ public final class SimpleIndex implements AutoCloseable {
         for (String index : indexUrls) {
             Optional<List<DistributionFile>> page = page(index, name);
             if (page.isPresent()) {
+                withPage.add(name);
                 return page.get();
             }
         }
         return List.of();
+    }
+
+    /** Whether an index has a page for the project (after {@link #files}); false when every index answered 404. */
+    public boolean hasPage(String project) {
+        return withPage.contains(ProjectName.normalize(project));
     }
 
     private static <T> T join(java.util.concurrent.CompletableFuture<T> f) throws PypiException {
@@ -187,12 +194,18 @@ public final class SimpleIndex implements AutoCloseable {
     /** Reads a PEP 691 JSON project page. */
     static List<DistributionFile> parseJson(String pageUrl, byte[] content) throws IOException {
         JsonNode page = JSON.readTree(content);
+        if (page == null || !page.isObject() || !page.path("files").isArray()) {
+            throw new IOException("a PEP 691 page is an object with a 'files' list");
+        }
         String api = page.path("meta").path("api-version").asText("1.0");
         if (!api.startsWith("1.")) {
             throw new IOException("API version " + api + " is not 1.x (PEP 691)");
         }
         List<DistributionFile> out = new ArrayList<>();
         for (JsonNode f : page.path("files")) {
+            if (!f.path("url").isTextual() || !f.path("filename").isTextual() || f.path("filename").asText().isBlank()) {
+                throw new IOException("a file without 'filename' or 'url'");
+            }
             String href = f.path("url").asText();
             String abs = URI.create(pageUrl).resolve(href).toString();
             String fragment = abs.contains("#") ? abs.substring(abs.indexOf('#') + 1) : "";
@@ -222,9 +235,11 @@ public final class SimpleIndex implements AutoCloseable {
             }
             String fragment = abs.contains("#") ? abs.substring(abs.indexOf('#') + 1) : "";
             abs = abs.contains("#") ? abs.substring(0, abs.indexOf('#')) : abs;
-            String filename = a.text().strip();
+            // the file name is the URL's last path segment (PEP 503: the anchor's text must match it)
+            String filename = java.net.URLDecoder.decode(abs.replaceAll("[?].*", "").substring(abs.replaceAll("[?].*", "").lastIndexOf('/') + 1),
+                    StandardCharsets.UTF_8);
             if (filename.isEmpty()) {
-                filename = abs.substring(abs.lastIndexOf('/') + 1);
+                continue;
             }
             String meta = a.hasAttr("data-core-metadata") ? a.attr("data-core-metadata")
                     : a.hasAttr("data-dist-info-metadata") ? a.attr("data-dist-info-metadata") : null;
@@ -238,7 +253,7 @@ public final class SimpleIndex implements AutoCloseable {
 
     private static Optional<String> fragmentHash(String fragment) {
         for (String part : fragment.split("&")) {
-            if (part.startsWith("sha256=")) {
+            if (part.startsWith("sha256=") && part.substring(7).matches("[0-9a-fA-F]{64}")) {
                 return Optional.of(part.substring(7).toLowerCase(java.util.Locale.ROOT));
             }
         }
@@ -293,7 +308,7 @@ public final class SimpleIndex implements AutoCloseable {
 
     private String fromWheel(DistributionFile file) throws PypiException {
         String shown = HttpFetcher.withoutUserInfo(URI.create(file.url()));
-        try (HttpRangeChannel channel = new HttpRangeChannel(http, file.url());
+        try (HttpRangeChannel channel = new HttpRangeChannel(http, file.url(), file.sha256());
                 ZipFile zip = ZipFile.builder().setSeekableByteChannel(channel).get()) {
             ZipArchiveEntry metadata = null;
             for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntries())) {
@@ -313,7 +328,11 @@ public final class SimpleIndex implements AutoCloseable {
                 return text;
             }
         } catch (IOException e) {
-            throw new PypiException(shown + ": cannot read the wheel's metadata (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            if (e instanceof java.util.zip.ZipException || why.contains("Zip") || why.contains("zip")) {
+                why = "not a zip archive, so not a wheel";
+            }
+            throw new PypiException(shown + ": cannot read the wheel's metadata (" + why + ")");
         }
     }
 

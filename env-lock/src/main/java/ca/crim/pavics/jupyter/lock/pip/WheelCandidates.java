@@ -28,6 +28,7 @@ final class WheelCandidates {
     }
 
     private final SimpleIndex index;
+    private final Map<String, java.util.Set<String>> reasons = new HashMap<>();
     private final PipResolver.Target target;
     private final Map<String, InstalledDistribution> installed;
 
@@ -35,6 +36,18 @@ final class WheelCandidates {
         this.index = index;
         this.target = target;
         this.installed = installed;
+    }
+
+    /** Why the wheels of {@code name} do not fit (after {@link #all}): their tags, Requires-Python, bad names; a few. */
+    String whyNoneFit(String name) {
+        java.util.Set<String> r = reasons.getOrDefault(name, java.util.Set.of());
+        return String.join("; ", r.stream().limit(4).toList()) + (r.size() > 4 ? "; …" : "");
+    }
+
+    /** A source distribution's file name ({@code .tar.gz}, {@code .zip}, {@code .tar.bz2}, {@code .tgz}). */
+    static boolean isSdist(DistributionFile f) {
+        String n = f.filename().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".tar.gz") || n.endsWith(".zip") || n.endsWith(".tar.bz2") || n.endsWith(".tgz") || n.endsWith(".tar.xz");
     }
 
     static String stripFragment(String url) {
@@ -71,10 +84,19 @@ final class WheelCandidates {
             try {
                 w = WheelFilename.parse(f.filename());
             } catch (InvalidVersionException e) {
+                reasons.computeIfAbsent(name, k -> new java.util.TreeSet<>()).add("not a valid wheel file name: " + f.filename());
                 continue; // not a wheel pip could install either
             }
+            if (!w.normalizedName().equals(name)) {
+                continue; // a file of another project listed on this page: pip skips it too
+            }
             java.util.OptionalInt r = target.tags().best(w);
-            if (r.isEmpty() || !pythonFits(f.requiresPython())) {
+            if (r.isEmpty()) {
+                reasons.computeIfAbsent(name, k -> new java.util.TreeSet<>()).add("tags: " + String.join(".", w.tags().subList(0, Math.min(2, w.tags().size()))));
+                continue;
+            }
+            if (!pythonFits(f.requiresPython())) {
+                reasons.computeIfAbsent(name, k -> new java.util.TreeSet<>()).add("Requires-Python " + f.requiresPython());
                 continue;
             }
             Integer prev = rank.get(w.version());

@@ -166,8 +166,24 @@ class SolveCommandTest {
             Run conflict = run("--channel", cf(), "--spec", "rasterio", "--spec", "python 3.12.*", "--pip", "rasterio>=2",
                     "--pypi-index", pypi.url() + "/simple/");
             assertThat(conflict.code()).isEqualTo(1);
-            assertThat(conflict.out()).containsPattern("rasterio [0-9.]+ is installed by conda package rasterio [0-9.]+ of the lock"
+            assertThat(conflict.out()).containsPattern("rasterio [0-9.]+ is installed by conda package rasterio [0-9.]+ of the conda solution"
                     + " and cannot change, but rasterio>=2 \\(required by the environment's pip requirements\\)");
+            Run json = run("--channel", cf(), "--spec", "rasterio", "--spec", "python 3.12.*", "--pip", "rioxarray",
+                    "--pypi-index", pypi.url() + "/simple/", "--json");
+            assertThat(json.code()).isZero();
+            assertThat(json.json().path("pip").findValuesAsText("name")).containsExactly("rioxarray", "xarray");
+            assertThat(json.json().path("pip").get(0).path("sha256").asText()).hasSize(64);
+            Run jsonConflict = run("--channel", cf(), "--spec", "rasterio", "--spec", "python 3.12.*", "--pip", "rasterio>=2",
+                    "--pypi-index", pypi.url() + "/simple/", "--json");
+            assertThat(jsonConflict.code()).isEqualTo(1);
+            assertThat(jsonConflict.json().path("explanation").asText()).contains("rasterio>=2");
+            // bad pip input: exit 2, one line on stderr, before any solving
+            assertBad(run("--channel", cf(), "--spec", "no-such-conda-package", "--pip", "foo>>1"), "--pip: 'foo>>1'");
+            assertBad(run("--channel", cf(), "--spec", "rasterio", "--pip", "weaver@git+https://github.com/crim-ca/weaver.git@4.30.0"),
+                    "is a VCS reference");
+            assertBad(run("--channel", cf(), "--spec", "rasterio", "--pip", "python>=3"), "python is not a pip requirement");
+            assertBad(run("--channel", cf(), "--spec", "rasterio", "--pip", "x", "--pypi-index", "notaurl"),
+                    "--pypi-index: 'notaurl' is not an http(s) URL");
         }
     }
 

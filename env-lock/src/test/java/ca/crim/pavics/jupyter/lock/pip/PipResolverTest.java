@@ -152,4 +152,47 @@ class PipResolverTest {
             assertThat(resolve(server, Map.of(), "big")).as("a server without ranges: the whole wheel").containsOnlyKeys("big", "small");
         }
     }
+
+    @Test
+    void theIndexIsCheckedAndExplanationsNameTheCause() throws Exception {
+        add("numpy", "1.5", "");
+        add("zzz", "1.0", "Requires-Dist: numpy>=2\n");
+        index.add(new WheelBuilder("needs313", "1.0").file("needs313/__init__.py", "", 0644), "needs313", ">=3.13", false);
+        index.add(new WheelBuilder("yanked", "1.0").file("yanked/__init__.py", "", 0644), "yanked", "", true);
+        index.add(new WheelBuilder("liar", "2.0").metadata("").file("liar/__init__.py", "", 0644), "liar", "", false);
+        index.write();
+        // the metadata of liar says version 2.0; make its PEP 658 file (and hash) say another project
+        java.nio.file.Path meta = work.resolve("index/files/liar-2.0-py3-none-any.whl.metadata");
+        Files.writeString(meta, "Metadata-Version: 2.1\nName: other\nVersion: 2.0\n");
+        String page = Files.readString(work.resolve("index/simple/liar/index.json"));
+        String sha = ca.crim.pavics.jupyter.registry.Digests.sha256Hex(Files.readAllBytes(meta));
+        Files.writeString(work.resolve("index/simple/liar/index.json"),
+                page.replaceAll("(\"core-metadata\" : \\{\\s*\"sha256\" : \")[0-9a-f]{64}", "$1" + sha));
+        try (StaticHttpServer server = StaticHttpServer.serve(work.resolve("index"))) {
+            assertThatThrownBy(() -> resolve(server, Map.of(), "needs313")).hasMessageContaining("Requires-Python >=3.13");
+            assertThatThrownBy(() -> resolve(server, Map.of(), "yanked")).hasMessageContaining("1.0 (yanked)")
+                    .hasMessageContaining("pins it with ==");
+            assertThat(resolve(server, Map.of(), "yanked==1.0")).containsOnlyKeys("yanked");
+            assertThatThrownBy(() -> resolve(server, Map.of(), "liar")).isInstanceOf(PypiException.class)
+                    .hasMessageContaining("its metadata says other 2.0, not liar 2.0");
+            assertThatThrownBy(() -> resolve(server, Map.of(), "python")).hasMessageContaining("python is not a pip requirement");
+            // numpy is decided first (by name among equals), then zzz needs another: the message says what chose numpy
+            assertThatThrownBy(() -> resolve(server, Map.of(), "numpy<2", "zzz"))
+                    .hasMessageContaining("zzz 1.0 requires numpy>=2, but numpy 1.5 was chosen for numpy<2 (required by the"
+                            + " environment's pip requirements)").hasMessageNotContaining("\n");
+        }
+    }
+
+    @Test
+    void aWheelThatIsNotTheHashItsIndexGivesIsRefusedWhenReadWhole() throws Exception {
+        SimpleIndexWriter bare = new SimpleIndexWriter(work.resolve("bare")).withoutMetadataFiles();
+        Path wheel = bare.add(new WheelBuilder("swapped", "1.0").file("swapped/__init__.py", "", 0644), "swapped", "", false);
+        bare.write();
+        Path other = new WheelBuilder("swapped", "1.0").file("swapped/__init__.py", "evil = 1\n", 0644).write(work.resolve("other"));
+        Files.copy(other, wheel, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // not what the index's sha256 says
+        try (StaticHttpServer server = StaticHttpServer.serve(work.resolve("bare")).withoutRanges()) {
+            assertThatThrownBy(() -> resolve(server, Map.of(), "swapped")).isInstanceOf(PypiException.class)
+                    .hasMessageContaining("does not match the sha256 the index gives");
+        }
+    }
 }
