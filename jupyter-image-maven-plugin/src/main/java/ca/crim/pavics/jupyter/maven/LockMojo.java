@@ -7,7 +7,7 @@ import ca.crim.pavics.jupyter.env.lock.CondaPackage;
 import ca.crim.pavics.jupyter.env.lock.LockException;
 import ca.crim.pavics.jupyter.env.lock.LockFileReader;
 import ca.crim.pavics.jupyter.lock.CondaLocker;
-import ca.crim.pavics.jupyter.lock.ImageLocking;
+import ca.crim.pavics.jupyter.lock.image.ImageLocking;
 import ca.crim.pavics.jupyter.lock.pip.Netrc;
 import ca.crim.pavics.jupyter.lock.pip.PipLocking;
 import ca.crim.pavics.jupyter.lock.pip.SimpleIndex;

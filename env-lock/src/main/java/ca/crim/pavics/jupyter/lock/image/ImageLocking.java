@@ -1,9 +1,14 @@
-package ca.crim.pavics.jupyter.lock;
+package ca.crim.pavics.jupyter.lock.image;
 
 import ca.crim.pavics.jupyter.conda.spec.Channel;
 import ca.crim.pavics.jupyter.conda.spec.MatchSpec;
 import ca.crim.pavics.jupyter.conda.virtual.VirtualPackage;
 import ca.crim.pavics.jupyter.image.AtomicFiles;
+import ca.crim.pavics.jupyter.lock.BaseState;
+import ca.crim.pavics.jupyter.lock.CondaLocker;
+import ca.crim.pavics.jupyter.lock.LockRefusedException;
+import ca.crim.pavics.jupyter.lock.LockRequest;
+import ca.crim.pavics.jupyter.lock.LockResult;
 import ca.crim.pavics.jupyter.lock.lockfile.CondaLockWriter;
 import ca.crim.pavics.jupyter.lock.lockfile.LockHeader;
 import ca.crim.pavics.jupyter.lock.pip.PipLocking;
