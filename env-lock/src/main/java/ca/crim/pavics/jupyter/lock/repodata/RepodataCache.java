@@ -241,7 +241,7 @@ public final class RepodataCache {
         } catch (RepodataException e) {
             throw e;
         } catch (java.net.ConnectException | java.net.UnknownHostException | java.net.SocketTimeoutException e) {
-            throw new RepodataException("cannot reach " + url + " (" + e.getClass().getSimpleName() + ")", true);
+            throw unreachable(url, e);
         } catch (IOException e) {
             throw new RepodataException(url + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), true);
         }
@@ -298,10 +298,18 @@ public final class RepodataCache {
         } catch (RepodataException e) {
             throw e;
         } catch (java.net.ConnectException | java.net.UnknownHostException | java.net.SocketTimeoutException e) {
-            throw new RepodataException("cannot reach " + url + " (" + e.getClass().getSimpleName() + ")", true);
+            throw unreachable(url, e);
         } catch (IOException e) {
             throw new RepodataException(url + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), true);
         }
+    }
+
+    /** "cannot reach URL (connection refused | unknown host H | no answer within the timeout)". */
+    private static RepodataException unreachable(String url, IOException e) {
+        String why = e instanceof java.net.ConnectException ? "connection refused"
+                : e instanceof java.net.UnknownHostException ? "unknown host " + URI.create(url).getHost()
+                : "no answer within the timeout";
+        return new RepodataException("cannot reach " + url + " (" + why + ")", true);
     }
 
     private static Optional<String> header(ClassicHttpResponse r, String name) {
