@@ -50,6 +50,9 @@ final class MergeCommand implements Callable<Integer> {
     @Option(names = "--no-backup", description = "Do not keep a copy of the file as it was (FILE.YYYYMMDDTHHMMSS.bak).")
     boolean noBackup;
 
+    @Option(names = "--allow-snapshot", description = "Allow -SNAPSHOT versions (never published; for a test server only).")
+    boolean allowSnapshot;
+
     @Override
     public Integer call() throws Exception {
         String before;
@@ -61,6 +64,14 @@ final class MergeCommand implements Callable<Integer> {
         }
         ImageSelection.Result selection = parent.selectImages();
         selection.notes().forEach(n -> spec.commandLine().getErr().println("config-generator: " + n));
+        if (!allowSnapshot) {
+            for (ca.crim.pavics.jupyter.config.images.ImageEntry image : selection.images()) {
+                if (image.tag().endsWith("-SNAPSHOT")) {
+                    throw new IOException(image.reference() + " is a -SNAPSHOT version, which was never published: merge the"
+                            + " released versions (--released) or, for a test server, pass --allow-snapshot");
+                }
+            }
+        }
         EnvLocalMerge.Result result = new EnvLocalMerge(envLocal.toString()).merge(before, selection.images(),
                 new EnvLocalMerge.Options(keepPrevious, parent.legacyNames, parent.deployerImage()));
         result.warnings().forEach(w -> spec.commandLine().getErr().println("config-generator: warning: " + w));

@@ -165,7 +165,7 @@ public final class EnvLocalMerge {
                 if (!keys.get(i).equals(key)) {
                     continue;
                 }
-                if (imgs.get(i).equals(e.reference())) {
+                if (imgs.get(i).equals(inFileForm(imgs.get(i), e.reference()))) {
                     present = true;
                 }
                 if (best < 0 || Versions.compare(tagOf(imgs.get(i)), tagOf(imgs.get(best))) > 0) {
@@ -183,20 +183,21 @@ public final class EnvLocalMerge {
             }
             String oldTag = tagOf(imgs.get(best));
             String oldName = nms.get(best);
+            String written = inFileForm(imgs.get(best), e.reference());
             String folder = ImageEntry.folderName(oldName);
             if (options.keepPrevious()) {
                 String newName = folder + ":" + e.tag();
                 claimName(allNames, newName, e.reference());
-                insertedAfter.computeIfAbsent(best, k -> new ArrayList<>()).add(new Pair(e.reference(), newName));
-                changes.add("added " + e.reference() + " as " + newName + " beside " + imgs.get(best));
+                insertedAfter.computeIfAbsent(best, k -> new ArrayList<>()).add(new Pair(written, newName));
+                changes.add("added " + written + " as " + newName + " beside " + imgs.get(best));
             } else {
                 String newName = oldName.equals(folder + ":" + oldTag) ? folder + ":" + e.tag() : oldName;
                 if (!newName.equals(oldName)) {
                     allNames.remove(oldName);
                     claimName(allNames, newName, e.reference());
                 }
-                replaced.put(best, new Pair(e.reference(), newName));
-                changes.add(imgs.get(best) + " -> " + e.reference() + " (entry " + (best + 1) + ", " + newName + ")");
+                replaced.put(best, new Pair(written, newName));
+                changes.add(imgs.get(best) + " -> " + written + " (entry " + (best + 1) + ", " + newName + ")");
             }
         }
         List<Pair> result = new ArrayList<>();
@@ -208,6 +209,27 @@ public final class EnvLocalMerge {
         editList(text, images, replaced, insertedAfter, appended, Pair::image, result, edits);
         editList(text, names, replaced, insertedAfter, appended, Pair::name, result, edits);
         return result;
+    }
+
+    /**
+     * {@code ours} written the way {@code existing} (the same repository, e.g. {@code registry.hub.docker.com/pavics/x:1}
+     * for our {@code pavics/x:2}) is written in the file: its registry and path, our tag or digest.
+     */
+    static String inFileForm(String existing, String ours) {
+        String existingBase = withoutVersion(existing);
+        String oursBase = withoutVersion(ours);
+        return existingBase + ours.substring(oursBase.length());
+    }
+
+    private static String withoutVersion(String reference) {
+        String base = reference;
+        int at = base.indexOf('@');
+        if (at >= 0) {
+            base = base.substring(0, at);
+        }
+        int slash = base.lastIndexOf('/');
+        int colon = base.lastIndexOf(':');
+        return colon > slash ? base.substring(0, colon) : base;
     }
 
     private void claimName(List<String> names, String name, String image) throws EnvLocalException {

@@ -75,7 +75,7 @@ class ConfigGeneratorCommandTest {
     void mergeWritesABackupKeepsPermissionsAndIsIdempotent() throws IOException {
         Path env = Files.writeString(dir.resolve("env.local"), "export A=1\n");
         Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
-        Run first = run("--repo", REPO.toString(), "merge", "--env-local", env.toString());
+        Run first = run("--repo", REPO.toString(), "merge", "--allow-snapshot", "--env-local", env.toString());
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(Files.readString(env)).startsWith("export A=1\n").contains("export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"eo-crim nlp-crim\"");
         assertThat(Files.getPosixFilePermissions(env)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -84,7 +84,7 @@ class ConfigGeneratorCommandTest {
                     .hasSize(2).last().asString().matches("env\\.local\\.\\d{8}T\\d{6}\\.bak");
         }
         String merged = Files.readString(env);
-        Run second = run("--repo", REPO.toString(), "merge", "--env-local", env.toString());
+        Run second = run("--repo", REPO.toString(), "merge", "--allow-snapshot", "--env-local", env.toString());
         assertThat(second.code()).isZero();
         assertThat(second.err()).contains("is up to date");
         assertThat(Files.readString(env)).isEqualTo(merged);
@@ -112,7 +112,7 @@ class ConfigGeneratorCommandTest {
         byte[] text = ("# caf\u00e9 \u2014 comment in UTF-8\nexport JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"a/b:1 c/d:1\"\n"
                 + "export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"x\"\n").getBytes(StandardCharsets.UTF_8);
         Path env = Files.write(dir.resolve("env.local"), text);
-        Run run = run("--repo", REPO.toString(), "merge", "--env-local", env.toString());
+        Run run = run("--repo", REPO.toString(), "merge", "--allow-snapshot", "--env-local", env.toString());
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err().strip()).isEqualTo("config-generator: " + env
                 + ":2: JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES has 2 entries but JUPYTERHUB_IMAGE_SELECTION_NAMES (line 3) has 1:"
@@ -127,7 +127,7 @@ class ConfigGeneratorCommandTest {
     void nonAsciiBytesSurviveAMerge() throws IOException {
         byte[] text = "# caf\u00e9 \u2014 r\u00e9glages\nexport GREETING=\"h\u00e9\"\n".getBytes(StandardCharsets.UTF_8);
         Path env = Files.write(dir.resolve("env.local"), text);
-        assertThat(run("--repo", REPO.toString(), "merge", "--no-backup", "--env-local", env.toString()).code()).isZero();
+        assertThat(run("--repo", REPO.toString(), "merge", "--allow-snapshot", "--no-backup", "--env-local", env.toString()).code()).isZero();
         byte[] after = Files.readAllBytes(env);
         assertThat(java.util.Arrays.copyOf(after, text.length)).isEqualTo(text);
     }
@@ -145,5 +145,37 @@ class ConfigGeneratorCommandTest {
     void usageErrorsExitWith2() {
         assertThat(run("merge").code()).isEqualTo(2);
         assertThat(run("--version").out()).startsWith("config-generator ");
+    }
+
+    @Test
+    void snapshotVersionsAreNotMergedUnlessAllowed() throws IOException {
+        byte[] text = "export A=1\n".getBytes(StandardCharsets.UTF_8);
+        Path env = Files.write(dir.resolve("env.local"), text);
+        Run run = run("--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0-SNAPSHOT", "merge", "--env-local", env.toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("config-generator: pavics/crim-jupyter-eo:0.5.0-SNAPSHOT is a -SNAPSHOT version,"
+                + " which was never published: merge the released versions (--released) or, for a test server, pass --allow-snapshot");
+        assertThat(Files.readAllBytes(env)).isEqualTo(text);
+        Run allowed = run("--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0-SNAPSHOT", "merge", "--allow-snapshot",
+                "--no-backup", "--env-local", env.toString());
+        assertThat(allowed.code()).as(allowed.err()).isZero();
+        assertThat(Files.readString(env)).contains("pavics/crim-jupyter-eo:0.5.0-SNAPSHOT");
+    }
+
+    @Test
+    void dockerHubsOtherNamesAreTheSameImageAndTheFilesFormIsKept() throws IOException {
+        Path env = Files.writeString(dir.resolve("env.local"), "export JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\""
+                + "registry.hub.docker.com/pavics/crim-jupyter-eo:0.4.0 index.docker.io/library/ubuntu:22.04\"\n"
+                + "export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"eo-crim ubuntu\"\n");
+        Run run = run("--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0", "--image", "ubuntu=ubuntu:24.04",
+                "merge", "--no-backup", "--env-local", env.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(Files.readString(env)).contains("export JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\""
+                + "registry.hub.docker.com/pavics/crim-jupyter-eo:0.5.0 index.docker.io/library/ubuntu:24.04\"");
+        String merged = Files.readString(env);
+        Run again = run("--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0", "--image", "ubuntu=ubuntu:24.04",
+                "merge", "--no-backup", "--env-local", env.toString());
+        assertThat(again.err()).contains("is up to date");
+        assertThat(Files.readString(env)).isEqualTo(merged);
     }
 }
