@@ -23,6 +23,14 @@ public final class TestData {
         return folder("testdata/resolver");
     }
 
+    /**
+     * birdhouse-deploy's configuration trees of releases 1.42.2, 2.14.0 and 2.28.0 ({@code testdata/birdhouse-deploy},
+     * a copy of the shared test data with its provenance): its own scripts, read by tests as birdhouse reads them.
+     */
+    public static Path birdhouseDeploy() {
+        return folder("testdata/birdhouse-deploy");
+    }
+
     private static Path folder(String relative) {
         Path dir = RepositoryCopy.sourceRoot().resolve(relative).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {

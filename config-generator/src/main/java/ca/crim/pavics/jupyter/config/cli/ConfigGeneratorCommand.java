@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code config-generator}: the env.local entries of the PAVICS Jupyter images. */
 @Command(name = "config-generator", mixinStandardHelpOptions = true, versionProvider = ConfigGeneratorCommand.Version.class,
-        subcommands = {FragmentCommand.class, MergeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {FragmentCommand.class, MergeCommand.class, ComponentCommand.class, CommandLine.HelpCommand.class},
         description = "Generates the birdhouse-deploy env.local entries that offer the PAVICS Jupyter images on a "
                 + "JupyterHub server (images, selection names, notebook deploy jobs), or merges them into an env.local.",
         exitCodeListHeading = "%nExit codes:%n",

@@ -40,16 +40,26 @@ public final class NotebookDeployJobs {
 
     /** The YAML item of one job, with ${...} references that bash expands when the file is sourced. */
     String yaml(ImageEntry image) {
+        return yaml(image, "${" + vars.notebookFrequency() + ":-@every 5m}", "${" + vars.userDataDir() + "}",
+                "${" + vars.logDir() + "}", deployerImage);
+    }
+
+    /**
+     * The YAML item of one job (birdhouse's scheduler job format: name, comment, schedule, command, dockerargs,
+     * image), with the schedule, the user data folder, the log folder and the deployer image given as text (values
+     * or {@code ${VAR}} references for whoever expands them).
+     */
+    public static String yaml(ImageEntry image, String schedule, String userDataDir, String logDir, String deployerImage) {
         String job = jobName(image);
         String folder = image.folderName();
         return "- name: " + job + "\n"
                 + "  comment: Deploy the tutorial notebooks of " + image.reference() + " (" + image.selectionName() + ")\n"
-                + "  schedule: '${" + vars.notebookFrequency() + ":-@every 5m}'\n"
+                + "  schedule: '" + schedule + "'\n"
                 + "  command: '--image " + image.reference() + "'\n"
                 + "  dockerargs: >-\n"
                 + "    --rm --name " + job + "\n"
-                + "    --volume ${" + vars.userDataDir() + "}/tutorial-notebooks-specific-images/" + folder + ":/notebooks:rw\n"
-                + "    --volume ${" + vars.logDir() + "}:/logs:rw\n"
+                + "    --volume " + userDataDir + "/tutorial-notebooks-specific-images/" + folder + ":/notebooks:rw\n"
+                + "    --volume " + logDir + ":/logs:rw\n"
                 + "    --volume notebookdeploy-cache:/cache:rw\n"
                 + "    --env DEPLOY_DATA_JOB_NOTEBOOK_DEST_DIR=/notebooks\n"
                 + "    --env DEPLOY_DATA_LOGFILE=/logs/" + job + ".log\n"

@@ -178,4 +178,21 @@ class ConfigGeneratorCommandTest {
         assertThat(again.err()).contains("is up to date");
         assertThat(Files.readString(env)).isEqualTo(merged);
     }
+
+    @Test
+    void componentWritesTheFolderOnceAndRefusesLegacyNames() throws IOException {
+        Path out = dir.resolve("pavics-jupyter-notebookdeploy");
+        Run first = run("--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0", "component", "--out", out.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.err()).contains("enable it: add " + out + " to BIRDHOUSE_EXTRA_CONF_DIRS");
+        assertThat(out.resolve("config.yml.template")).content().contains("command: '--image pavics/crim-jupyter-eo:0.5.0'");
+        assertThat(out.resolve(".gitignore")).content().isEqualTo("config.yml\n");
+        Run second = run("--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0", "component", "--out", out.toString());
+        assertThat(second.err()).contains("is up to date");
+        Run legacy = run("--legacy-names", "--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0", "component",
+                "--out", out.toString());
+        assertThat(legacy.code()).isEqualTo(1);
+        assertThat(legacy.err().strip()).startsWith("config-generator: --legacy-names: components exist only in birdhouse 2.15")
+                .doesNotContain("\n");
+    }
 }
