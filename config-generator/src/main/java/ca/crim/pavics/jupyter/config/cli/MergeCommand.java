@@ -53,6 +53,13 @@ final class MergeCommand implements Callable<Integer> {
     @Option(names = "--allow-snapshot", description = "Allow -SNAPSHOT versions (never published; for a test server only).")
     boolean allowSnapshot;
 
+    @Option(names = "--birdhouse", paramLabel = "VERSION",
+            description = "The server's birdhouse-deploy version (e.g. 2.28.0): from 2.15 on, scheduler jobs are components and"
+                    + " the jobs block is left out of env.local (removed if written earlier). Default: detected from the"
+                    + " birdhouse folder of the env.local (optional-components/scheduler-job-notebookdeploy/config.yml.template"
+                    + " exists from 2.15 on), else jobs in env.local.")
+    String birdhouseVersion;
+
     @Override
     public Integer call() throws Exception {
         String before;
@@ -72,8 +79,13 @@ final class MergeCommand implements Callable<Integer> {
                 }
             }
         }
+        boolean component = jobsInComponent();
         EnvLocalMerge.Result result = new EnvLocalMerge(envLocal.toString()).merge(before, selection.images(),
-                new EnvLocalMerge.Options(keepPrevious, parent.legacyNames, parent.deployerImage()));
+                new EnvLocalMerge.Options(keepPrevious, parent.legacyNames, parent.deployerImage(), component));
+        if (component && !before.contains(ca.crim.pavics.jupyter.config.component.NotebookDeployComponent.NAME)) {
+            spec.commandLine().getErr().println("config-generator: the notebook deploy jobs are a component on this server:"
+                    + " write it with 'component --out DIR' and add DIR to BIRDHOUSE_EXTRA_CONF_DIRS in " + envLocal);
+        }
         result.warnings().forEach(w -> spec.commandLine().getErr().println("config-generator: warning: " + w));
         if (!result.changed(before)) {
             spec.commandLine().getErr().println("config-generator: " + envLocal + " is up to date");
@@ -93,6 +105,27 @@ final class MergeCommand implements Callable<Integer> {
         AtomicFiles.write(envLocal, result.text().getBytes(StandardCharsets.ISO_8859_1));
         result.changes().forEach(c -> spec.commandLine().getErr().println("config-generator: " + c));
         return 0;
+    }
+
+    /** From --birdhouse, else from the env.local's birdhouse folder, else false (jobs in env.local). */
+    private boolean jobsInComponent() throws java.io.IOException {
+        if (birdhouseVersion != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?.*").matcher(birdhouseVersion.strip());
+            if (!m.matches()) {
+                throw new java.io.IOException("--birdhouse: '" + birdhouseVersion + "' is not a version such as 2.28.0");
+            }
+            int major = Integer.parseInt(m.group(1));
+            int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+            return major > 2 || (major == 2 && minor >= 15);
+        }
+        Path dir = envLocal.toAbsolutePath().getParent();
+        if (dir != null && Files.isRegularFile(dir.resolve("read-configs.include.sh"))) {
+            boolean component = Files.isRegularFile(dir.resolve("optional-components/scheduler-job-notebookdeploy/config.yml.template"));
+            spec.commandLine().getErr().println("config-generator: birdhouse-deploy " + (component ? "2.15 or later" : "before 2.15")
+                    + " detected in " + dir + (component ? " (scheduler jobs are components)" : "") + "; --birdhouse VERSION to say otherwise");
+            return component;
+        }
+        return false;
     }
 
     private String diff(String before, String after) {

@@ -24,7 +24,15 @@ public final class EnvLocalMerge {
      * @param keepPrevious keep the old version offered beside the new one
      * @param legacyNames write the older birdhouse variable names when creating variables and jobs
      */
-    public record Options(boolean keepPrevious, boolean legacyNames, String deployerImage) {
+    /**
+     * @param jobsInComponent the server runs scheduler jobs as components (birdhouse 2.15 and later): the jobs block
+     *     is not written, and one written earlier is removed
+     */
+    public record Options(boolean keepPrevious, boolean legacyNames, String deployerImage, boolean jobsInComponent) {
+        /** Jobs in env.local (birdhouse before 2.15). */
+        public Options(boolean keepPrevious, boolean legacyNames, String deployerImage) {
+            this(keepPrevious, legacyNames, deployerImage, false);
+        }
     }
 
     public record Result(String text, List<String> changes, List<String> warnings) {
@@ -91,7 +99,11 @@ public final class EnvLocalMerge {
             warnings.add(vars.allowedImages() + " is set (line " + byName.get(vars.allowedImages()).get(0).line()
                     + "): add or update the entries of the merged images there by hand");
         }
-        jobsBlock(text, ours, finalPairs, new NotebookDeployJobs(vars, options.deployerImage()), edits);
+        if (options.jobsInComponent()) {
+            removeJobsBlock(text, edits);
+        } else {
+            jobsBlock(text, ours, finalPairs, new NotebookDeployJobs(vars, options.deployerImage()), edits);
+        }
         return new Result(edits.applyTo(text), List.copyOf(changes), List.copyOf(warnings));
     }
 
@@ -295,6 +307,29 @@ public final class EnvLocalMerge {
                 }
             }
         }
+    }
+
+    /** Removes the jobs block written earlier (the component holds the jobs now), with the blank line before it. */
+    private void removeJobsBlock(String text, TextEdits edits) throws EnvLocalException {
+        int begin = findLine(text, BLOCK_BEGIN, 0);
+        if (begin < 0) {
+            if (findLine(text, BLOCK_END, 0) >= 0) {
+                throw new EnvLocalException(fileName + ": the end marker of the notebook jobs block has no begin marker: "
+                        + "remove the line '" + BLOCK_END + "'");
+            }
+            return;
+        }
+        int end = findLine(text, BLOCK_END, begin);
+        if (end < 0) {
+            throw new EnvLocalException(fileName + ":" + lineOf(text, begin) + ": the notebook jobs block has no end marker '"
+                    + BLOCK_END + "'");
+        }
+        int blockEnd = text.indexOf('\n', end);
+        blockEnd = blockEnd < 0 ? text.length() : blockEnd + 1;
+        int start = begin >= 2 && text.startsWith("\n\n", begin - 2) ? begin - 1 : begin;
+        edits.replace(start, blockEnd, "");
+        changes.add("removed the notebook deploy jobs block (line " + lineOf(text, begin) + "): on this server the jobs come"
+                + " from the component (config-generator component)");
     }
 
     private void jobsBlock(String text, List<ImageEntry> ours, List<Pair> finalPairs, NotebookDeployJobs jobs,

@@ -195,4 +195,28 @@ class ConfigGeneratorCommandTest {
         assertThat(legacy.err().strip()).startsWith("config-generator: --legacy-names: components exist only in birdhouse 2.15")
                 .doesNotContain("\n");
     }
+
+    @Test
+    void mergeDetectsAComponentServerFromItsBirdhouseFolder() throws IOException {
+        // the env.local of a birdhouse-deploy 2.28.0 folder (the two files detection reads, from the real tree)
+        Path tree = ca.crim.pavics.jupyter.testsupport.TestData.birdhouseDeploy().resolve("2.28.0");
+        Path server = dir.resolve("birdhouse");
+        Path template = Path.of("optional-components/scheduler-job-notebookdeploy/config.yml.template");
+        Files.createDirectories(server.resolve(template).getParent());
+        Files.copy(tree.resolve("read-configs.include.sh"), server.resolve("read-configs.include.sh"));
+        Files.copy(tree.resolve(template), server.resolve(template));
+        Path env = Files.writeString(server.resolve("env.local"), "export A=1\n");
+        String[] image = {"--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0"};
+        Run old = run(image[0], image[1], image[2], "merge", "--no-backup", "--birdhouse", "2.14.0", "--env-local", env.toString());
+        assertThat(old.code()).as(old.err()).isZero();
+        assertThat(Files.readString(env)).contains("notebookdeploy-eo-crim");
+        Run detected = run(image[0], image[1], image[2], "merge", "--no-backup", "--env-local", env.toString());
+        assertThat(detected.code()).as(detected.err()).isZero();
+        assertThat(detected.err()).contains("birdhouse-deploy 2.15 or later detected in " + server,
+                "removed the notebook deploy jobs block", "write it with 'component --out DIR'");
+        assertThat(Files.readString(env)).doesNotContain("notebookdeploy-eo-crim").contains("pavics/crim-jupyter-eo:0.5.0");
+        Run bad = run(image[0], image[1], image[2], "merge", "--birdhouse", "latest", "--env-local", env.toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("--birdhouse: 'latest' is not a version");
+    }
 }

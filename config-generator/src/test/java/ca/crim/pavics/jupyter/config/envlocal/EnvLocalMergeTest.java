@@ -168,4 +168,18 @@ class EnvLocalMergeTest {
                 .hasMessageContaining(expected)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
+
+    @Test
+    void onAComponentServerTheJobsBlockIsRemovedAndNotWrittenAgain() throws Exception {
+        String text = "# my settings\nexport A=1\n";
+        String withBlock = merge(text, OPTIONS).text();
+        assertThat(withBlock).contains(EnvLocalMerge.BLOCK_BEGIN);
+        EnvLocalMerge.Options component = new EnvLocalMerge.Options(false, false, "pavics/crim-jupyter-notebook-deployer:1", true);
+        EnvLocalMerge.Result removed = merge(withBlock, component);
+        assertThat(removed.text()).doesNotContain(EnvLocalMerge.BLOCK_BEGIN, EnvLocalMerge.BLOCK_END, "notebookdeploy-")
+                .startsWith(text).contains("JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/crim-jupyter-eo:0.5.0 pavics/crim-jupyter-nlp:0.6.0\"");
+        assertThat(removed.changes()).anyMatch(c -> c.startsWith("removed the notebook deploy jobs block"));
+        assertThat(merge(removed.text(), component).text()).as("idempotent").isEqualTo(removed.text());
+        assertThat(merge(text, component).text()).doesNotContain(EnvLocalMerge.BLOCK_BEGIN);
+    }
 }
