@@ -309,15 +309,15 @@ public final class EnvLocalMerge {
         }
     }
 
-    /** Removes the jobs block written earlier (the component holds the jobs now), with the blank line before it. */
-    private void removeJobsBlock(String text, TextEdits edits) throws EnvLocalException {
+    /** Where our jobs block is: {@code [begin, end)} offsets of its lines, or empty when the file has none. */
+    private java.util.Optional<int[]> findJobsBlock(String text) throws EnvLocalException {
         int begin = findLine(text, BLOCK_BEGIN, 0);
         if (begin < 0) {
             if (findLine(text, BLOCK_END, 0) >= 0) {
                 throw new EnvLocalException(fileName + ": the end marker of the notebook jobs block has no begin marker: "
                         + "remove the line '" + BLOCK_END + "'");
             }
-            return;
+            return java.util.Optional.empty();
         }
         int end = findLine(text, BLOCK_END, begin);
         if (end < 0) {
@@ -325,9 +325,18 @@ public final class EnvLocalMerge {
                     + BLOCK_END + "'");
         }
         int blockEnd = text.indexOf('\n', end);
-        blockEnd = blockEnd < 0 ? text.length() : blockEnd + 1;
+        return java.util.Optional.of(new int[] {begin, blockEnd < 0 ? text.length() : blockEnd + 1});
+    }
+
+    /** Removes the jobs block written earlier (the component holds the jobs now), with the blank line before it. */
+    private void removeJobsBlock(String text, TextEdits edits) throws EnvLocalException {
+        java.util.Optional<int[]> found = findJobsBlock(text);
+        if (found.isEmpty()) {
+            return;
+        }
+        int begin = found.get()[0];
         int start = begin >= 2 && text.startsWith("\n\n", begin - 2) ? begin - 1 : begin;
-        edits.replace(start, blockEnd, "");
+        edits.replace(start, found.get()[1], "");
         changes.add("removed the notebook deploy jobs block (line " + lineOf(text, begin) + "): on this server the jobs come"
                 + " from the component (config-generator component)");
     }
@@ -348,24 +357,15 @@ public final class EnvLocalMerge {
             }
         }
         String block = BLOCK_BEGIN + "\n" + jobs.shell(deployed) + BLOCK_END + "\n";
-        int begin = findLine(text, BLOCK_BEGIN, 0);
-        if (begin < 0) {
-            if (findLine(text, BLOCK_END, 0) >= 0) {
-                throw new EnvLocalException(fileName + ": the end marker of the notebook jobs block has no begin marker: "
-                        + "remove the line '" + BLOCK_END + "'");
-            }
+        java.util.Optional<int[]> found = findJobsBlock(text);
+        if (found.isEmpty()) {
             String lead = text.isEmpty() || text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
             edits.insert(text.length(), lead + block);
             changes.add("added the notebook deploy jobs block (" + deployed.size() + " job(s))");
             return;
         }
-        int end = findLine(text, BLOCK_END, begin);
-        if (end < 0) {
-            throw new EnvLocalException(fileName + ":" + lineOf(text, begin) + ": the notebook jobs block has no end marker '"
-                    + BLOCK_END + "'");
-        }
-        int blockEnd = text.indexOf('\n', end);
-        blockEnd = blockEnd < 0 ? text.length() : blockEnd + 1;
+        int begin = found.get()[0];
+        int blockEnd = found.get()[1];
         String existing = text.substring(begin, blockEnd);
         if (!existing.equals(block) && !(existing + "\n").equals(block)) {
             edits.replace(begin, blockEnd, block);
