@@ -34,6 +34,12 @@ public record BaseState(List<PackageRecord> installed, List<MatchSpec> pinned, L
         notes = List.copyOf(notes);
     }
 
+    /** The version of the {@code __glibc} virtual package, else {@link #DEFAULT_GLIBC}. */
+    public String glibc() {
+        return virtual.stream().filter(v -> v.name().equals("__glibc")).map(VirtualPackage::version).findFirst()
+                .orElse(DEFAULT_GLIBC);
+    }
+
     /** No installed records, no pins, a default linux-64 system (a lock from scratch). */
     public static BaseState empty() {
         return new BaseState(List.of(), List.of(), VirtualPackages.linux64(DEFAULT_GLIBC, VirtualPackages.DEFAULT_LINUX,

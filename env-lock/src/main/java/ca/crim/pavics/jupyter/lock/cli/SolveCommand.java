@@ -193,8 +193,7 @@ final class SolveCommand implements Callable<Integer> {
                 Set<String> fromBase = new HashSet<>();
                 installedRecords.forEach(r -> fromBase.add(r.name()));
                 result.changes().forEach(c -> fromBase.remove(c.record().name()));
-                String glibc = base.virtual().stream().filter(v -> v.name().equals("__glibc")).map(v -> v.version())
-                        .findFirst().orElse(BaseState.DEFAULT_GLIBC);
+                String glibc = base.glibc();
                 PipLocking.Source source = new PipLocking.Source(pypiIndexes.isEmpty() ? List.of(PipLocking.PYPI) : pypiIndexes,
                         cacheDir != null ? cacheDir.resolve("pypi") : SimpleIndex.defaultDir(System.getenv()),
                         Duration.ofSeconds(timeout), Netrc.read(Path.of(System.getProperty("user.home"), ".netrc")));

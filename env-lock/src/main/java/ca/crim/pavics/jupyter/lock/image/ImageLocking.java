@@ -136,8 +136,7 @@ public final class ImageLocking {
             Set<String> fromBase = new java.util.HashSet<>(result.environment().keySet());
             fromBase.removeAll(changed);
             try {
-                String glibc = base.virtual().stream().filter(v -> v.name().equals("__glibc")).map(v -> v.version())
-                        .findFirst().orElse(BaseState.DEFAULT_GLIBC);
+                String glibc = base.glibc();
                 String arch = snapshot.system().architecture().isBlank() ? "x86_64" : snapshot.system().architecture();
                 pipResult = Optional.of(pip.get().lock(environmentFile + ": pip", lines, result.environment(), fromBase,
                         snapshot.pip(), glibc, arch));

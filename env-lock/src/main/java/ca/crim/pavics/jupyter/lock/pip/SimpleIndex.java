@@ -69,11 +69,9 @@ public final class SimpleIndex implements AutoCloseable {
         this.notices = notices;
     }
 
-    /** The default cache folder: {@code $XDG_CACHE_HOME/pavics-jupyter/pypi} or {@code ~/.cache/pavics-jupyter/pypi}. */
+    /** The default cache folder: {@code pypi} beside the repodata cache ({@code ~/.cache/pavics-jupyter/pypi}). */
     public static Path defaultDir(Map<String, String> env) {
-        String xdg = env.get("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("pavics-jupyter").resolve("pypi");
+        return ca.crim.pavics.jupyter.lock.repodata.RepodataCache.defaultDir(env).resolveSibling("pypi");
     }
 
     /**
@@ -267,8 +265,7 @@ public final class SimpleIndex implements AutoCloseable {
      * @throws PypiException the metadata file does not match its hash, the wheel has no METADATA, or HTTP fails
      */
     public String metadata(DistributionFile file) throws PypiException {
-        String key = Digests.sha256Hex((file.url() + "|" + file.sha256().orElse("")).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
-        Path cached = dir.resolve("metadata").resolve(key + ".metadata");
+        Path cached = metadataCacheFile(file);
         if (Files.isRegularFile(cached)) {
             try {
                 byte[] bytes = Files.readAllBytes(cached);
@@ -308,8 +305,17 @@ public final class SimpleIndex implements AutoCloseable {
 
     private String fromWheel(DistributionFile file) throws PypiException {
         String shown = HttpFetcher.withoutUserInfo(URI.create(file.url()));
-        try (HttpRangeChannel channel = new HttpRangeChannel(http, file.url(), file.sha256());
-                ZipFile zip = ZipFile.builder().setSeekableByteChannel(channel).get()) {
+        try (HttpRangeChannel channel = new HttpRangeChannel(http, file.url(), file.sha256())) {
+            String text = metadataInZip(channel, shown);
+            notices.accept(String.format("read the metadata of %s from its zip (%.1f kB fetched)", file.filename(),
+                    channel.fetched() / 1e3));
+            return text;
+        }
+    }
+
+    /** The {@code *.dist-info/METADATA} member of a wheel read through {@code channel}. */
+    private static String metadataInZip(java.nio.channels.SeekableByteChannel channel, String shown) throws PypiException {
+        try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(channel).get()) {
             ZipArchiveEntry metadata = null;
             for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntries())) {
                 String n = e.getName();
@@ -322,10 +328,7 @@ public final class SimpleIndex implements AutoCloseable {
                 throw new PypiException(shown + ": the wheel has no .dist-info/METADATA");
             }
             try (var in = zip.getInputStream(metadata)) {
-                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                notices.accept(String.format("read the metadata of %s from its zip (%.1f kB fetched)", file.filename(),
-                        channel.fetched() / 1e3));
-                return text;
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
@@ -337,17 +340,37 @@ public final class SimpleIndex implements AutoCloseable {
     }
 
     /**
+     * Keeps the metadata of a wheel already downloaded whole (a direct reference, hashed from {@code wheel}), so
+     * {@link #metadata} does not fetch it again.
+     *
+     * @throws PypiException the bytes are not a wheel with METADATA, or the cache cannot be written
+     */
+    void rememberMetadata(DistributionFile file, byte[] wheel) throws PypiException {
+        String text = metadataInZip(new org.apache.commons.compress.utils.SeekableInMemoryByteChannel(wheel),
+                HttpFetcher.withoutUserInfo(URI.create(file.url())));
+        Path cached = metadataCacheFile(file);
+        try {
+            Files.createDirectories(cached.getParent());
+            writeCache(cached, text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new PypiException("cannot write the cache " + cached.getParent() + ": " + e.getMessage());
+        }
+    }
+
+    private Path metadataCacheFile(DistributionFile file) {
+        String key = Digests.sha256Hex((file.url() + "|" + file.sha256().orElse("")).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
+        return dir.resolve("metadata").resolve(key + ".metadata");
+    }
+
+    /**
      * Downloads {@code url} once and returns its SHA-256 (hex): for direct wheel references without a hash.
      *
      * @throws PypiException HTTP fails
      */
     public String sha256Of(String url) throws PypiException {
-        HttpFetcher.Response r = http.get(url, Map.of());
-        if (r.status() != 200) {
-            throw new PypiException(HttpFetcher.withoutUserInfo(URI.create(url)) + ": HTTP " + r.status());
-        }
-        notices.accept(String.format("downloaded %s (%.1f kB) to hash it", HttpFetcher.withoutUserInfo(URI.create(url)), r.body().length / 1e3));
-        return Digests.sha256Hex(r.body());
+        byte[] body = download(url);
+        notices.accept(String.format("downloaded %s (%.1f kB) to hash it", HttpFetcher.withoutUserInfo(URI.create(url)), body.length / 1e3));
+        return Digests.sha256Hex(body);
     }
 
     /** The bytes at {@code url} (a direct wheel), for hashing and reading its metadata. */

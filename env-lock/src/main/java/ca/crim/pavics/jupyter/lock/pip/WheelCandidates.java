@@ -158,7 +158,9 @@ final class WheelCandidates {
             throw new PipResolutionException("'" + r + "': the wheel's sha256 is " + actual + ", not the " + sha.get()
                     + " the requirement gives (damaged, altered, or a wrong hash)");
         }
-        c = new Candidate(w.version(), new DistributionFile(filename, clean, Optional.of(actual), "", false, false, Optional.empty()), null);
+        DistributionFile file = new DistributionFile(filename, clean, Optional.of(actual), "", false, false, Optional.empty());
+        index.rememberMetadata(file, bytes); // downloaded whole already: no range requests for its metadata
+        c = new Candidate(w.version(), file, null);
         directs.put(clean, c);
         return c;
     }

@@ -122,6 +122,7 @@ class PipResolverTest {
                     .isInstanceOf(PipResolutionException.class).hasMessageContaining("the wheel's sha256 is");
             Map<String, PipPin> direct = resolve(server, Map.of(), "numpy @ " + url);
             assertThat(direct.get("numpy").file().orElseThrow().sha256()).get().asString().hasSize(64);
+            assertThat(server.rangeBytes()).as("a direct wheel, downloaded whole to hash it, is not read again for its metadata").isZero();
             server.failWith("/simple/torch/", 500);
             assertThatThrownBy(() -> resolve(server, Map.of(), "torch")).isInstanceOf(PypiException.class)
                     .hasMessageContaining("/simple/torch/: HTTP 500").hasMessageNotContaining("\n");
