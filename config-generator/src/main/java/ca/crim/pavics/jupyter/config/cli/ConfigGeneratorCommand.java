@@ -48,11 +48,17 @@ public final class ConfigGeneratorCommand {
         if (repository.isEmpty() && images.isEmpty()) {
             throw new IOException("no images: run inside the pavics-jupyter-images repository, give --repo DIR, or --image NAME=REF");
         }
+        ImageSelection.Result result;
         try {
-            return new ImageSelection().select(repository, released, images);
+            result = new ImageSelection().select(repository, released, images);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage());
         }
+        if (result.images().isEmpty()) {
+            throw new IOException("no images to offer (" + String.join("; ", result.notes()) + ")"
+                    + (released ? ": release an image first, or leave out --released" : ""));
+        }
+        return result;
     }
 
     String deployerImage() throws IOException {

@@ -68,6 +68,8 @@ final class MergeCommand implements Callable<Integer> {
             before = Files.readString(envLocal, StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
             throw new IOException(envLocal + ": file not found");
+        } catch (IOException e) {
+            throw new IOException(envLocal + ": cannot read it (" + e.getMessage() + ")");
         }
         ImageSelection.Result selection = parent.selectImages();
         selection.notes().forEach(n -> spec.commandLine().getErr().println("config-generator: " + n));

@@ -23,11 +23,16 @@ public final class ComponentWriter {
         for (Map.Entry<String, String> f : files.entrySet()) {
             Path target = dir.resolve(f.getKey());
             byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
-            if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), content)) {
-                continue;
+            try {
+                if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), content)) {
+                    continue;
+                }
+                Files.createDirectories(target.getParent());
+                AtomicFiles.write(target, content);
+            } catch (IOException e) {
+                throw new IOException(target + ": cannot write it (" + e.getClass().getSimpleName().replace("Exception", "")
+                        .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT) + ")", e);
             }
-            Files.createDirectories(target.getParent());
-            AtomicFiles.write(target, content);
             written.add(f.getKey());
         }
         return written;

@@ -219,4 +219,24 @@ class ConfigGeneratorCommandTest {
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("--birdhouse: 'latest' is not a version");
     }
+
+    @Test
+    void releasedWithoutAnyTagOffersNothingAndSaysSo() throws IOException {
+        Path copy = dir.resolve("untagged");
+        for (String module : new String[] {"", "base-config", "eo", "nlp"}) {
+            Files.createDirectories(copy.resolve(module));
+            Files.copy(REPO.resolve(module).resolve("pom.xml"), copy.resolve(module).resolve("pom.xml"));
+        }
+        try (Git git = Git.init().setDirectory(copy.toFile()).call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("poms").setAuthor("t", "t@example.org").setCommitter("t", "t@example.org").setSign(false).call();
+        } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
+            throw new IOException(e);
+        }
+        Run run = run("--repo", copy.toString(), "--released", "fragment");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err().strip()).startsWith("config-generator: no images to offer (").endsWith("leave out --released");
+        Run dirAsFile = run("--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0", "merge", "--env-local", dir.toString());
+        assertThat(dirAsFile.err().strip()).startsWith("config-generator: " + dir + ": cannot read it");
+    }
 }

@@ -167,6 +167,9 @@ public final class RepodataCache {
                 notices.accept(e.getMessage() + ": using the cached shard index of " + base + "/" + subdir);
                 return Optional.of(file);
             }
+            if (e.unreachable()) {
+                return Optional.empty(); // never seen sharded: repodata.json next, whose cached copy is used if it has one
+            }
             throw e;
         } catch (IOException e) {
             throw new RepodataException("cannot write the repodata cache " + folder + ": " + e.getMessage(), false);

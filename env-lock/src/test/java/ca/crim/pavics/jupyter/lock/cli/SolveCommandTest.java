@@ -188,6 +188,18 @@ class SolveCommandTest {
     }
 
     @Test
+    void aChannelThatIsDownIsReadFromTheCacheEvenWithoutShards() throws Exception {
+        String url;
+        try (StaticHttpServer own = StaticHttpServer.serve(root)) {
+            url = own.url() + "/cf";
+            assertThat(run("--channel", url, "--spec", "affine").code()).isZero();
+        }
+        Run offline = run("--channel", url, "--spec", "affine");
+        assertThat(offline.code()).as(offline.err()).isZero();
+        assertThat(offline.out()).contains("affine");
+    }
+
+    @Test
     void unsatisfiableIsExitOneWithTheExplanation() throws Exception {
         Run r = run("--channel", cf(), "--spec", "gdal 3.8.*", "--spec", "libgdal-core 3.9.*", "--json");
         assertThat(r.code()).isEqualTo(1);
