@@ -31,6 +31,25 @@ public final class TestData {
         return folder("testdata/birdhouse-deploy");
     }
 
+    /**
+     * A writable copy of one release's tree ({@code 1.42.2}, {@code 2.14.0} or {@code 2.28.0}) in {@code target}, for
+     * tests that render its templates in place; returns {@code target}.
+     */
+    public static Path copyOfBirdhouseDeploy(String version, Path target) throws java.io.IOException {
+        Path source = birdhouseDeploy().resolve(version);
+        try (java.util.stream.Stream<Path> all = Files.walk(source)) {
+            for (Path p : all.toList()) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return target;
+    }
+
     private static Path folder(String relative) {
         Path dir = RepositoryCopy.sourceRoot().resolve(relative).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {

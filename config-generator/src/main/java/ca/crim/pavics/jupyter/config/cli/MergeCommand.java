@@ -1,5 +1,6 @@
 package ca.crim.pavics.jupyter.config.cli;
 
+import ca.crim.pavics.jupyter.config.envlocal.BirdhouseGeneration;
 import ca.crim.pavics.jupyter.config.envlocal.EnvLocalMerge;
 import ca.crim.pavics.jupyter.config.images.ImageSelection;
 import ca.crim.pavics.jupyter.image.AtomicFiles;
@@ -53,12 +54,33 @@ final class MergeCommand implements Callable<Integer> {
     @Option(names = "--allow-snapshot", description = "Allow -SNAPSHOT versions (never published; for a test server only).")
     boolean allowSnapshot;
 
-    @Option(names = "--birdhouse", paramLabel = "VERSION",
-            description = "The server's birdhouse-deploy version (e.g. 2.28.0): from 2.15 on, scheduler jobs are components and"
-                    + " the jobs block is left out of env.local (removed if written earlier). Default: detected from the"
-                    + " birdhouse folder of the env.local (optional-components/scheduler-job-notebookdeploy/config.yml.template"
-                    + " exists from 2.15 on), else jobs in env.local.")
-    String birdhouseVersion;
+    @Option(names = "--birdhouse", paramLabel = "VERSION", converter = GenerationConverter.class,
+            description = "The server's birdhouse-deploy version (e.g. 2.28.0, 2.14, 1.42). 2.15 and later: the jobs are a"
+                    + " component (see 'component'); the jobs block is left out of env.local and removed if written earlier."
+                    + " 2.0 to 2.14: jobs in env.local with the BIRDHOUSE_* names. 1.x: jobs in env.local with the older names."
+                    + " Default: detected from the birdhouse folder the env.local is in, else 2.15 or later with"
+                    + " --enable-component, else 2.0 to 2.14 (1.x with --legacy-names).")
+    BirdhouseGeneration server;
+
+    @Option(names = "--replace-old-jobs", description = "Disable the line of env.local that sources the old job generator of"
+            + " pavics-jupyter-base (deploy_data_pavics_jupyter.env) instead of refusing to merge.")
+    boolean replaceOldJobs;
+
+    @Option(names = "--enable-component", paramLabel = "DIR", description = "Also add DIR (the folder written by 'component'"
+            + " on the server, absolute or relative to the birdhouse folder) to BIRDHOUSE_EXTRA_CONF_DIRS; birdhouse 2.15 and later.")
+    String enableComponent;
+
+    /** --birdhouse VERSION → the release generation; a bad version is a command-line error (exit 2). */
+    static final class GenerationConverter implements picocli.CommandLine.ITypeConverter<BirdhouseGeneration> {
+        @Override
+        public BirdhouseGeneration convert(String value) {
+            try {
+                return BirdhouseGeneration.ofVersion(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -81,10 +103,15 @@ final class MergeCommand implements Callable<Integer> {
                 }
             }
         }
-        boolean component = jobsInComponent();
+        BirdhouseGeneration generation = server();
+        boolean component = generation.jobsInComponent();
         EnvLocalMerge.Result result = new EnvLocalMerge(envLocal.toString()).merge(before, selection.images(),
-                new EnvLocalMerge.Options(keepPrevious, parent.legacyNames, parent.deployerImage(), component));
-        if (component && !before.contains(ca.crim.pavics.jupyter.config.component.NotebookDeployComponent.NAME)) {
+                new EnvLocalMerge.Options(keepPrevious, parent.legacyNames, parent.deployerImage(), generation, replaceOldJobs,
+                        enableComponent));
+        if (serverNote != null) {
+            spec.commandLine().getErr().println("config-generator: " + serverNote);
+        }
+        if (component && enableComponent == null && !before.contains(ca.crim.pavics.jupyter.config.component.NotebookDeployComponent.NAME)) {
             spec.commandLine().getErr().println("config-generator: the notebook deploy jobs are a component on this server:"
                     + " write it with 'component --out DIR' and add DIR to BIRDHOUSE_EXTRA_CONF_DIRS in " + envLocal);
         }
@@ -109,25 +136,28 @@ final class MergeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** From --birdhouse, else from the env.local's birdhouse folder, else false (jobs in env.local). */
-    private boolean jobsInComponent() throws java.io.IOException {
-        if (birdhouseVersion != null) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?.*").matcher(birdhouseVersion.strip());
-            if (!m.matches()) {
-                throw new java.io.IOException("--birdhouse: '" + birdhouseVersion + "' is not a version such as 2.28.0");
-            }
-            int major = Integer.parseInt(m.group(1));
-            int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
-            return major > 2 || (major == 2 && minor >= 15);
+    /** How the server's release was found, said once the merge succeeds; null when --birdhouse gave it. */
+    private String serverNote;
+
+    /** From --birdhouse, else from the env.local's birdhouse folder, else 2.0 to 2.14 (1.x with --legacy-names). */
+    private BirdhouseGeneration server() {
+        if (server != null) {
+            return server;
         }
         Path dir = envLocal.toAbsolutePath().getParent();
-        if (dir != null && Files.isRegularFile(dir.resolve("read-configs.include.sh"))) {
-            boolean component = Files.isRegularFile(dir.resolve("optional-components/scheduler-job-notebookdeploy/config.yml.template"));
-            spec.commandLine().getErr().println("config-generator: birdhouse-deploy " + (component ? "2.15 or later" : "before 2.15")
-                    + " detected in " + dir + (component ? " (scheduler jobs are components)" : "") + "; --birdhouse VERSION to say otherwise");
-            return component;
+        java.util.Optional<BirdhouseGeneration> detected = BirdhouseGeneration.detect(dir);
+        if (detected.isPresent()) {
+            serverNote = "birdhouse-deploy " + detected.get().label() + " detected in " + dir + "; --birdhouse VERSION to say otherwise";
+            return detected.get();
         }
-        return false;
+        if (enableComponent != null) {
+            serverNote = "birdhouse-deploy 2.15 or later assumed (--enable-component); --birdhouse VERSION to say otherwise";
+            return BirdhouseGeneration.V2_COMPONENT_JOBS;
+        }
+        BirdhouseGeneration assumed = parent.legacyNames ? BirdhouseGeneration.V1 : BirdhouseGeneration.V2;
+        serverNote = envLocal + " is not in a birdhouse-deploy folder: jobs written for birdhouse " + assumed.label()
+                + "; give --birdhouse VERSION (2.15 and later take the jobs as a component)";
+        return assumed;
     }
 
     private String diff(String before, String after) {

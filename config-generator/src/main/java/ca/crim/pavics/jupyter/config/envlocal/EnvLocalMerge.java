@@ -16,22 +16,24 @@ import java.util.stream.Collectors;
  * live in a marked block that this class owns and rewrites. Running it twice changes nothing the second time.
  */
 public final class EnvLocalMerge {
-    public static final String BLOCK_BEGIN =
-            "# >>> pavics-jupyter-images: notebook deploy jobs (managed by config-generator; edits inside are replaced) >>>";
-    public static final String BLOCK_END = "# <<< pavics-jupyter-images: notebook deploy jobs <<<";
+    public static final String BLOCK_BEGIN = JobsBlock.BEGIN;
+    public static final String BLOCK_END = JobsBlock.END;
 
     /**
      * @param keepPrevious keep the old version offered beside the new one
-     * @param legacyNames write the older birdhouse variable names when creating variables and jobs
+     * @param legacyNames write the older image variable name ({@code DOCKER_NOTEBOOK_IMAGES}) when creating it
+     * @param deployerImage the image the notebook deploy jobs run
+     * @param server the server's birdhouse release: which names the jobs use, and whether they go to env.local
+     *     (before 2.15) or to a component (2.15 on: the jobs block is not written, one written earlier is removed)
+     * @param replaceOldJobs disable the old job generator of pavics-jupyter-base instead of refusing
+     * @param enableComponent when not null, the component folder to add to {@code BIRDHOUSE_EXTRA_CONF_DIRS}
      */
-    /**
-     * @param jobsInComponent the server runs scheduler jobs as components (birdhouse 2.15 and later): the jobs block
-     *     is not written, and one written earlier is removed
-     */
-    public record Options(boolean keepPrevious, boolean legacyNames, String deployerImage, boolean jobsInComponent) {
-        /** Jobs in env.local (birdhouse before 2.15). */
+    public record Options(boolean keepPrevious, boolean legacyNames, String deployerImage, BirdhouseGeneration server,
+            boolean replaceOldJobs, String enableComponent) {
+        /** Jobs in env.local, for a 1.x server with legacy names, else 2.0 to 2.14. */
         public Options(boolean keepPrevious, boolean legacyNames, String deployerImage) {
-            this(keepPrevious, legacyNames, deployerImage, false);
+            this(keepPrevious, legacyNames, deployerImage, legacyNames ? BirdhouseGeneration.V1 : BirdhouseGeneration.V2,
+                    false, null);
         }
     }
 
@@ -41,7 +43,11 @@ public final class EnvLocalMerge {
         }
     }
 
-    private record Pair(String image, String name) {
+    /** An entry of the merged lists; {@code origin}: its index in the file's lists, -1 when added. */
+    private record Pair(String image, String name, int origin) {
+        Pair(String image, String name) {
+            this(image, name, -1);
+        }
     }
 
     private final String fileName;
@@ -67,9 +73,21 @@ public final class EnvLocalMerge {
                     + " and " + Birdhouse.CURRENT.images() + " (line " + current.get(0).line()
                     + ") are set: keep one of them");
         }
+        BirdhouseGeneration server = options.server();
+        if (server == BirdhouseGeneration.V1 && !current.isEmpty()) {
+            throw new EnvLocalException(fileName + ":" + current.get(0).line() + ": birdhouse " + server.label()
+                    + " does not read " + Birdhouse.CURRENT.images() + ": rename it " + Birdhouse.LEGACY.images()
+                    + " (or say that the server runs birdhouse 2.x)");
+        }
         boolean legacyFile = !legacy.isEmpty();
-        Birdhouse vars = Birdhouse.of(legacyFile || options.legacyNames());
-        String imagesVar = legacyFile ? Birdhouse.LEGACY.images() : (options.legacyNames() && current.isEmpty()
+        if (legacyFile && server != BirdhouseGeneration.V1) {
+            warnings.add(fileName + ":" + legacy.get(0).line() + ": " + Birdhouse.LEGACY.images() + " is the name of birdhouse"
+                    + " 1.x; birdhouse " + server.label() + " reads it only while BIRDHOUSE_BACKWARD_COMPATIBLE_ALLOWED=true:"
+                    + " rename it " + Birdhouse.CURRENT.images());
+        }
+        boolean legacyNew = options.legacyNames() || server == BirdhouseGeneration.V1;
+        Birdhouse vars = Birdhouse.of(legacyFile || legacyNew);
+        String imagesVar = legacyFile ? Birdhouse.LEGACY.images() : (legacyNew && current.isEmpty()
                 ? Birdhouse.LEGACY.images() : Birdhouse.CURRENT.images());
         Assignment images = effective(imagesVar, legacyFile ? legacy : current);
         Assignment names = effective(vars.selectionNames(), byName.getOrDefault(vars.selectionNames(), List.of()));
@@ -79,7 +97,11 @@ public final class EnvLocalMerge {
                     + (images == null ? imagesVar : vars.selectionNames()) + " is not: set both, same count, same order");
         }
 
+        JobsBlock jobsBlock = new JobsBlock(fileName);
         TextEdits edits = new TextEdits();
+        changes.addAll(new OldJobGenerators(fileName).check(text, jobsBlock.find(text),
+                ours.stream().map(ImageEntry::folderName).collect(Collectors.toCollection(java.util.TreeSet::new)),
+                options.replaceOldJobs(), edits));
         List<Pair> finalPairs;
         if (images == null) {
             finalPairs = ours.stream().map(e -> new Pair(e.reference(), e.selectionName())).toList();
@@ -93,22 +115,46 @@ public final class EnvLocalMerge {
                     + "export " + vars.selectionNames() + "=\"" + finalPairs.stream().map(Pair::name).collect(Collectors.joining(" ")) + "\"\n");
             changes.add("added " + imagesVar + " and " + vars.selectionNames() + " with " + ours.size() + " image(s)");
         } else {
+            int before = WordList.of(images).words().size();
             finalPairs = mergeLists(text, WordList.of(images), WordList.of(names), ours, options, edits);
+            changes.addAll(new MultiNotebookIndexes(fileName).adjust(text, byName, positions(before, finalPairs), edits));
         }
-        if (!changes.isEmpty() && byName.containsKey(vars.allowedImages())) {
-            warnings.add(vars.allowedImages() + " is set (line " + byName.get(vars.allowedImages()).get(0).line()
-                    + "): add or update the entries of the merged images there by hand");
+        Assignment allowed = last(byName.get(Birdhouse.CURRENT.allowedImages()));
+        if (allowed != null) {
+            changes.addAll(new AllowedImagesMapping(fileName).update(text, allowed, ours, options.keepPrevious(), edits));
         }
-        if (options.jobsInComponent()) {
-            removeJobsBlock(text, edits);
+        if (options.enableComponent() != null) {
+            new ConfDirs(fileName).enable(text, byName, options.enableComponent(), server, edits).ifPresent(changes::add);
+        }
+        if (server.jobsInComponent()) {
+            jobsBlock.remove(text, edits).ifPresent(changes::add);
         } else {
-            jobsBlock(text, ours, finalPairs, new NotebookDeployJobs(vars, options.deployerImage()), edits);
+            List<ImageEntry> deployed = deployed(ours, finalPairs);
+            jobsBlock.write(text, new NotebookDeployJobs(server.names(), options.deployerImage()).shell(deployed),
+                    deployed.size(), edits).ifPresent(changes::add);
         }
         return new Result(edits.applyTo(text), List.copyOf(changes), List.copyOf(warnings));
     }
 
+    private static Assignment last(List<Assignment> assignments) {
+        return assignments == null || assignments.isEmpty() ? null : assignments.get(assignments.size() - 1);
+    }
+
+    private static ListPositions positions(int before, List<Pair> result) {
+        int[] newIndex = new int[before];
+        List<Integer> added = new ArrayList<>();
+        for (int i = 0; i < result.size(); i++) {
+            if (result.get(i).origin() >= 0) {
+                newIndex[result.get(i).origin()] = i;
+            } else {
+                added.add(i);
+            }
+        }
+        return new ListPositions(newIndex, List.copyOf(added));
+    }
+
     /** Where new text goes at the end: before our jobs block if there is one, else at the very end. */
-    private static int endInsertionPoint(String text) {
+    static int endInsertionPoint(String text) {
         int block = text.indexOf(BLOCK_BEGIN);
         return block >= 0 && (block == 0 || text.charAt(block - 1) == '\n') ? block : text.length();
     }
@@ -214,7 +260,8 @@ public final class EnvLocalMerge {
         }
         List<Pair> result = new ArrayList<>();
         for (int i = 0; i < imgs.size(); i++) {
-            result.add(replaced.getOrDefault(i, new Pair(imgs.get(i), nms.get(i))));
+            Pair kept = replaced.getOrDefault(i, new Pair(imgs.get(i), nms.get(i)));
+            result.add(new Pair(kept.image(), kept.name(), i));
             result.addAll(insertedAfter.getOrDefault(i, List.of()));
         }
         result.addAll(appended);
@@ -309,40 +356,8 @@ public final class EnvLocalMerge {
         }
     }
 
-    /** Where our jobs block is: {@code [begin, end)} offsets of its lines, or empty when the file has none. */
-    private java.util.Optional<int[]> findJobsBlock(String text) throws EnvLocalException {
-        int begin = findLine(text, BLOCK_BEGIN, 0);
-        if (begin < 0) {
-            if (findLine(text, BLOCK_END, 0) >= 0) {
-                throw new EnvLocalException(fileName + ": the end marker of the notebook jobs block has no begin marker: "
-                        + "remove the line '" + BLOCK_END + "'");
-            }
-            return java.util.Optional.empty();
-        }
-        int end = findLine(text, BLOCK_END, begin);
-        if (end < 0) {
-            throw new EnvLocalException(fileName + ":" + lineOf(text, begin) + ": the notebook jobs block has no end marker '"
-                    + BLOCK_END + "'");
-        }
-        int blockEnd = text.indexOf('\n', end);
-        return java.util.Optional.of(new int[] {begin, blockEnd < 0 ? text.length() : blockEnd + 1});
-    }
-
-    /** Removes the jobs block written earlier (the component holds the jobs now), with the blank line before it. */
-    private void removeJobsBlock(String text, TextEdits edits) throws EnvLocalException {
-        java.util.Optional<int[]> found = findJobsBlock(text);
-        if (found.isEmpty()) {
-            return;
-        }
-        int begin = found.get()[0];
-        int start = begin >= 2 && text.startsWith("\n\n", begin - 2) ? begin - 1 : begin;
-        edits.replace(start, found.get()[1], "");
-        changes.add("removed the notebook deploy jobs block (line " + lineOf(text, begin) + "): on this server the jobs come"
-                + " from the component (config-generator component)");
-    }
-
-    private void jobsBlock(String text, List<ImageEntry> ours, List<Pair> finalPairs, NotebookDeployJobs jobs,
-            TextEdits edits) throws EnvLocalException {
+    /** For each of our images, the newest version the merged lists offer, under its name there. */
+    private static List<ImageEntry> deployed(List<ImageEntry> ours, List<Pair> finalPairs) {
         List<ImageEntry> deployed = new ArrayList<>();
         for (ImageEntry e : ours) {
             Pair best = null;
@@ -356,38 +371,6 @@ public final class EnvLocalMerge {
                 deployed.add(new ImageEntry(best.name(), best.image()));
             }
         }
-        String block = BLOCK_BEGIN + "\n" + jobs.shell(deployed) + BLOCK_END + "\n";
-        java.util.Optional<int[]> found = findJobsBlock(text);
-        if (found.isEmpty()) {
-            String lead = text.isEmpty() || text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
-            edits.insert(text.length(), lead + block);
-            changes.add("added the notebook deploy jobs block (" + deployed.size() + " job(s))");
-            return;
-        }
-        int begin = found.get()[0];
-        int blockEnd = found.get()[1];
-        String existing = text.substring(begin, blockEnd);
-        if (!existing.equals(block) && !(existing + "\n").equals(block)) {
-            edits.replace(begin, blockEnd, block);
-            changes.add("updated the notebook deploy jobs block (" + deployed.size() + " job(s))");
-        }
-    }
-
-    private static int findLine(String text, String line, int from) {
-        int i = text.indexOf(line, from);
-        while (i >= 0) {
-            boolean atStart = i == 0 || text.charAt(i - 1) == '\n';
-            int after = i + line.length();
-            boolean atEnd = after == text.length() || text.charAt(after) == '\n';
-            if (atStart && atEnd) {
-                return i;
-            }
-            i = text.indexOf(line, i + 1);
-        }
-        return -1;
-    }
-
-    private static int lineOf(String text, int offset) {
-        return (int) text.substring(0, offset).chars().filter(c -> c == '\n').count() + 1;
+        return deployed;
     }
 }

@@ -216,8 +216,48 @@ class ConfigGeneratorCommandTest {
                 "removed the notebook deploy jobs block", "write it with 'component --out DIR'");
         assertThat(Files.readString(env)).doesNotContain("notebookdeploy-eo-crim").contains("pavics/crim-jupyter-eo:0.5.0");
         Run bad = run(image[0], image[1], image[2], "merge", "--birdhouse", "latest", "--env-local", env.toString());
-        assertThat(bad.code()).isEqualTo(1);
-        assertThat(bad.err()).contains("--birdhouse: 'latest' is not a version");
+        assertThat(bad.code()).as("a command-line error").isEqualTo(2);
+        assertThat(bad.err()).contains("--birdhouse", "'latest' is not a birdhouse-deploy version such as 2.28.0");
+    }
+
+    @Test
+    void mergeDetectsOlderServersAndTakesTheOptionsForOldJobsAndTheComponent() throws IOException {
+        String[] image = {"--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0"};
+        for (String version : new String[] {"1.42.2", "2.14.0"}) {
+            Path tree = ca.crim.pavics.jupyter.testsupport.TestData.birdhouseDeploy().resolve(version);
+            Path server = Files.createDirectories(dir.resolve(version));
+            for (String file : new String[] {"read-configs.include.sh", "pavics-compose.sh", "birdhouse-compose.sh"}) {
+                if (Files.exists(tree.resolve(file))) {
+                    Files.copy(tree.resolve(file), server.resolve(file));
+                }
+            }
+            Path env = Files.writeString(server.resolve("env.local"), "export DOCKER_NOTEBOOK_IMAGES=\"pavics/crim-jupyter-eo:0.4.0\"\n"
+                    + "export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"eo-crim\"\nif true; then\n  . $DEPLOY_DATA_PAVICS_JUPYTER_ENV\nfi\n");
+            Run refused = run(image[0], image[1], image[2], "merge", "--no-backup", "--env-local", env.toString());
+            assertThat(refused.code()).isEqualTo(1);
+            assertThat(refused.err().strip()).startsWith("config-generator: " + env + ":4: '. $DEPLOY_DATA_PAVICS_JUPYTER_ENV'"
+                    + " sources the old notebook job generator").doesNotContain("\n");
+            Run replaced = run(image[0], image[1], image[2], "merge", "--no-backup", "--replace-old-jobs", "--env-local", env.toString());
+            assertThat(replaced.code()).as(replaced.err()).isZero();
+            boolean v1 = version.startsWith("1.");
+            assertThat(replaced.err()).contains("birdhouse-deploy " + (v1 ? "1.x" : "2.0 to 2.14") + " detected in " + server,
+                    "disabled the old notebook job generator (line 4)");
+            assertThat(Files.readString(env)).contains(v1 ? "${PAVICS_LOG_DIR}" : "${BIRDHOUSE_LOG_DIR}",
+                    v1 ? "export AUTODEPLOY_EXTRA_SCHEDULER_JOBS=" : "export BIRDHOUSE_AUTODEPLOY_EXTRA_SCHEDULER_JOBS=");
+        }
+        Path env = Files.writeString(dir.resolve("env.local"), "export A=1\n");
+        Run early = run(image[0], image[1], image[2], "merge", "--birdhouse", "2.14", "--enable-component", "/srv/c",
+                "--env-local", env.toString());
+        assertThat(early.code()).isEqualTo(1);
+        assertThat(early.err().strip()).isEqualTo("config-generator: " + env + ": birdhouse 2.0 to 2.14 does not run scheduler"
+                + " jobs from components (2.15 and later do): the jobs go to env.local instead");
+        Run enabled = run(image[0], image[1], image[2], "merge", "--no-backup", "--enable-component", "/srv/c",
+                "--env-local", env.toString());
+        assertThat(enabled.code()).as(enabled.err()).isZero();
+        assertThat(Files.readString(env)).endsWith("export BIRDHOUSE_EXTRA_CONF_DIRS=\"${BIRDHOUSE_EXTRA_CONF_DIRS}\n  /srv/c\n\"\n")
+                .doesNotContain("notebookdeploy-");
+        assertThat(enabled.err()).contains("2.15 or later assumed (--enable-component)")
+                .doesNotContain("write it with 'component --out DIR'");
     }
 
     @Test

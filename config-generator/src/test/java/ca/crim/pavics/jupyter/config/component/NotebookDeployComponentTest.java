@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,18 +36,7 @@ class NotebookDeployComponentTest {
     void copyTree() throws IOException {
         ExternalTools.require("bash", "bash");
         ExternalTools.require("envsubst", "gettext-base");
-        Path source = TestData.birdhouseDeploy().resolve("2.28.0");
-        birdhouse = work.resolve("birdhouse");
-        try (Stream<Path> all = Files.walk(source)) {
-            for (Path p : all.toList()) {
-                Path target = birdhouse.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        birdhouse = TestData.copyOfBirdhouseDeploy("2.28.0", work.resolve("birdhouse"));
     }
 
     /** read_configs with env.local = {@code envLocal}, then the template rendered; returns [rendered, stdout]. */

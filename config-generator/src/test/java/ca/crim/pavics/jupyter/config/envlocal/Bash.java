@@ -7,13 +7,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Sources a file with the real bash (twice, as birdhouse does) and reads the image variables back. */
+/**
+ * Sources a file with the real bash twice, as birdhouse's read_configs does, with what the jupyterhub and scheduler
+ * components' default.env set between the two reads ({@code JUPYTERHUB_USER_DATA_DIR} as a delayed-eval value, the
+ * notebook frequency, the log folder of default.env before the first), and reads the variables back.
+ */
 final class Bash {
     record Sourced(List<String> images, List<String> names, String jobs) {
     }
 
-    static Sourced source(Path file, String imagesVar, String jobsVar) throws IOException, InterruptedException {
-        String script = ". \"$1\"; . \"$1\"; printf '%s\\n' $" + imagesVar + "; echo '@@'; "
+    static Sourced source(Path file, Birdhouse vars) throws IOException, InterruptedException {
+        return source(file, vars.images(), vars);
+    }
+
+    static Sourced source(Path file, String imagesVar, Birdhouse vars) throws IOException, InterruptedException {
+        String jobsVar = vars.schedulerJobs();
+        String components = vars.userDataDir() + "='${DATA_ROOT}/jupyterhub_user_data'; " + vars.notebookFrequency() + "=@hourly; ";
+        String script = "DATA_ROOT=/data; " + vars.logDir() + "=/var/log/birdhouse; . \"$1\"; " + components
+                + ". \"$1\"; printf '%s\\n' $" + imagesVar + "; echo '@@'; "
                 + "printf '%s\\n' $JUPYTERHUB_IMAGE_SELECTION_NAMES; echo '@@'; printf '%s' \"$" + jobsVar + "\"";
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", script, "bash", file.toString()).redirectErrorStream(true);
         builder.environment().clear();

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,23 +29,24 @@ class EnvLocalMergeTest {
 
     private Bash.Sourced sourced(String text, boolean legacy) throws Exception {
         Path file = Files.writeString(dir.resolve("env.local"), text, StandardCharsets.ISO_8859_1);
-        Birdhouse vars = Birdhouse.of(legacy);
-        return Bash.source(file, vars.images(), vars.schedulerJobs());
+        return Bash.source(file, Birdhouse.of(legacy));
     }
 
-    @Test
-    void realEnvLocalExampleKeepsEveryLineAndASecondMergeChangesNothing() throws Exception {
-        Path example = Path.of("../../shared/testdata/birdhouse/env.local.example");
-        Assumptions.assumeTrue(Files.exists(example), "shared test data not beside the checkout");
+    @ParameterizedTest(name = "birdhouse-deploy {0}")
+    @CsvSource({"1.42.2, V1", "2.14.0, V2", "2.28.0, V2_COMPONENT_JOBS"})
+    void realEnvLocalExampleKeepsEveryLineAndASecondMergeChangesNothing(String version, BirdhouseGeneration server)
+            throws Exception {
+        Path example = ca.crim.pavics.jupyter.testsupport.TestData.birdhouseDeploy().resolve(version).resolve("env.local.example");
         String original = Files.readString(example, StandardCharsets.ISO_8859_1);
-        EnvLocalMerge.Result first = merge(original, OPTIONS);
+        EnvLocalMerge.Options options = new EnvLocalMerge.Options(false, false, "d:1", server, false, null);
+        EnvLocalMerge.Result first = merge(original, options);
         assertThat(first.text()).startsWith(original);
         List<String> before = original.lines().toList();
         assertThat(first.text().lines().toList().subList(0, before.size())).isEqualTo(before);
-        EnvLocalMerge.Result second = merge(first.text(), OPTIONS);
+        EnvLocalMerge.Result second = merge(first.text(), options);
         assertThat(second.text()).isEqualTo(first.text());
         assertThat(second.changes()).isEmpty();
-        Bash.Sourced env = sourced(first.text(), false);
+        Bash.Sourced env = sourced(first.text(), server == BirdhouseGeneration.V1);
         assertThat(env.images()).containsExactly("pavics/crim-jupyter-eo:0.5.0", "pavics/crim-jupyter-nlp:0.6.0");
         assertThat(env.names()).containsExactly("eo-crim", "nlp-crim");
     }
@@ -97,7 +97,7 @@ class EnvLocalMergeTest {
                 JUPYTERHUB_IMAGE_SELECTION_NAMES='nlp-crim
                   pavics'
                 """;
-        EnvLocalMerge.Result result = merge(text, OPTIONS);
+        EnvLocalMerge.Result result = merge(text, new EnvLocalMerge.Options(false, true, "d:1"));
         assertThat(result.text()).startsWith("""
                 DOCKER_NOTEBOOK_IMAGES='pavics/crim-jupyter-nlp:0.6.0
                   pavics/workflow-tests:py311
@@ -174,7 +174,8 @@ class EnvLocalMergeTest {
         String text = "# my settings\nexport A=1\n";
         String withBlock = merge(text, OPTIONS).text();
         assertThat(withBlock).contains(EnvLocalMerge.BLOCK_BEGIN);
-        EnvLocalMerge.Options component = new EnvLocalMerge.Options(false, false, "pavics/crim-jupyter-notebook-deployer:1", true);
+        EnvLocalMerge.Options component = new EnvLocalMerge.Options(false, false, "pavics/crim-jupyter-notebook-deployer:1",
+                BirdhouseGeneration.V2_COMPONENT_JOBS, false, null);
         EnvLocalMerge.Result removed = merge(withBlock, component);
         assertThat(removed.text()).doesNotContain(EnvLocalMerge.BLOCK_BEGIN, EnvLocalMerge.BLOCK_END, "notebookdeploy-")
                 .startsWith(text).contains("JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/crim-jupyter-eo:0.5.0 pavics/crim-jupyter-nlp:0.6.0\"");

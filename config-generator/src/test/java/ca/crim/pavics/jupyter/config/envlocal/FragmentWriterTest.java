@@ -22,7 +22,7 @@ class FragmentWriterTest {
     void sourcedTwiceGivesAlignedListsAndEachJobOnce() throws Exception {
         Path file = Files.writeString(dir.resolve("fragment.env"),
                 new FragmentWriter(Birdhouse.CURRENT, "pavics/crim-jupyter-notebook-deployer:1", true).write(IMAGES));
-        Bash.Sourced env = Bash.source(file, Birdhouse.CURRENT.images(), Birdhouse.CURRENT.schedulerJobs());
+        Bash.Sourced env = Bash.source(file, Birdhouse.CURRENT);
         assertThat(env.images()).containsExactly("pavics/crim-jupyter-eo:0.5.0", "pavics/crim-jupyter-nlp:0.6.0");
         assertThat(env.names()).containsExactly("eo-crim", "nlp-crim:0.6.0");
 
@@ -35,11 +35,12 @@ class FragmentWriterTest {
                 "dockerargs", "image"));
         Map<String, Object> nlp = jobs.get(1);
         assertThat(nlp.get("name")).isEqualTo("notebookdeploy-nlp-crim");
-        assertThat(nlp.get("schedule")).isEqualTo("@every 5m");
+        assertThat(nlp.get("schedule")).isEqualTo("@hourly");
         assertThat(nlp.get("command")).isEqualTo("--image pavics/crim-jupyter-nlp:0.6.0");
         assertThat(nlp.get("image")).isEqualTo("pavics/crim-jupyter-notebook-deployer:1");
         assertThat((String) nlp.get("dockerargs")).isEqualTo("--rm --name notebookdeploy-nlp-crim"
-                + " --volume /tutorial-notebooks-specific-images/nlp-crim:/notebooks:rw --volume :/logs:rw"
+                + " --volume /data/jupyterhub_user_data/tutorial-notebooks-specific-images/nlp-crim:/notebooks:rw"
+                + " --volume /var/log/birdhouse:/logs:rw"
                 + " --volume notebookdeploy-cache:/cache:rw --env DEPLOY_DATA_JOB_NOTEBOOK_DEST_DIR=/notebooks"
                 + " --env DEPLOY_DATA_LOGFILE=/logs/notebookdeploy-nlp-crim.log --env DEPLOY_DATA_CHECKOUT_CACHE=/cache"
                 + " --user 0:0");
@@ -59,6 +60,6 @@ class FragmentWriterTest {
     void legacyNames() {
         String fragment = new FragmentWriter(Birdhouse.LEGACY, "d:1", false).write(IMAGES);
         assertThat(fragment).contains("export DOCKER_NOTEBOOK_IMAGES=", "AUTODEPLOY_EXTRA_SCHEDULER_JOBS", "${PAVICS_LOG_DIR}",
-                "${AUTODEPLOY_NOTEBOOK_FREQUENCY:-@every 5m}").doesNotContain("BIRDHOUSE_", "JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES");
+                "${AUTODEPLOY_NOTEBOOK_FREQUENCY}").doesNotContain("BIRDHOUSE_", "JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES");
     }
 }
