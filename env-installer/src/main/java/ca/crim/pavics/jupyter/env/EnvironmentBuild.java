@@ -4,6 +4,8 @@ import ca.crim.pavics.jupyter.env.fetch.FetchException;
 import ca.crim.pavics.jupyter.env.fetch.PackageCache;
 import ca.crim.pavics.jupyter.env.image.DockerSaveTar;
 import ca.crim.pavics.jupyter.env.image.EnvironmentLayers;
+import ca.crim.pavics.jupyter.env.image.ExtraLayer;
+import ca.crim.pavics.jupyter.env.layer.LayerBlob;
 import ca.crim.pavics.jupyter.env.image.ImageComposer;
 import ca.crim.pavics.jupyter.env.image.RegistryPush;
 import ca.crim.pavics.jupyter.env.install.InstallTarget;
@@ -59,12 +61,25 @@ public final class EnvironmentBuild {
      * @param targetRepository registry repository to push the environment image to ({@code host/ns/name}); empty to
      *     write a docker-save tar in {@code workDir}
      * @param lockCategories conda-lock categories to install ({@code main} unless others are asked for)
+     * @param packages install the lock's packages; false: only the extra layers over the base (the lock, the
+     *     environment file and the snapshot are not read)
+     * @param extraLayers layers added after the environment's, in order (declared image files)
      */
     public record Request(Path lockFile, Path environmentFile, Path snapshotFile, String baseImage,
             Optional<String> targetRepository, Path workDir, Path cacheDir, RegistrySettings registry,
-            boolean allowLinkScripts, int gzipLevel, int parallelism, java.util.Set<String> lockCategories) {
+            boolean allowLinkScripts, int gzipLevel, int parallelism, java.util.Set<String> lockCategories,
+            boolean packages, List<ExtraLayer> extraLayers) {
         public Request {
             lockCategories = java.util.Set.copyOf(lockCategories);
+            extraLayers = List.copyOf(extraLayers);
+        }
+
+        /** A request that installs the lock's packages of {@code lockCategories} and no extra layer. */
+        public Request(Path lockFile, Path environmentFile, Path snapshotFile, String baseImage,
+                Optional<String> targetRepository, Path workDir, Path cacheDir, RegistrySettings registry,
+                boolean allowLinkScripts, int gzipLevel, int parallelism, java.util.Set<String> lockCategories) {
+            this(lockFile, environmentFile, snapshotFile, baseImage, targetRepository, workDir, cacheDir, registry,
+                    allowLinkScripts, gzipLevel, parallelism, lockCategories, true, List.of());
         }
 
         /** A request that installs conda-lock's {@code main} category. */
@@ -100,6 +115,9 @@ public final class EnvironmentBuild {
 
     private Result run(Request r) throws EnvironmentException, LockException, SnapshotException, FetchException,
             SpecException, IOException {
+        if (!r.packages()) {
+            return extraLayersOnly(r);
+        }
         String lockText;
         try {
             lockText = Files.readString(r.lockFile(), StandardCharsets.UTF_8);
@@ -124,48 +142,20 @@ public final class EnvironmentBuild {
             LOG.warn("{} names no image: it cannot be checked against {} ({})", r.snapshotFile(), r.baseImage(),
                     baseManifest.digest());
         }
-        String key = Digests.sha256Hex(String.join("\n", INSTALLER_VERSION, lockSha, String.join(",",
+        String keyText = String.join("\n", INSTALLER_VERSION, lockSha, String.join(",",
                 new java.util.TreeSet<>(r.lockCategories())),
                 Digests.sha256Hex(snapshotBytes), baseManifest.digest(), String.valueOf(r.gzipLevel()),
-                String.valueOf(r.allowLinkScripts())).getBytes(StandardCharsets.UTF_8));
+                String.valueOf(r.allowLinkScripts())) + (r.extraLayers().isEmpty() ? "" : "\n" + extraKeys(r));
+        String key = Digests.sha256Hex(keyText.getBytes(StandardCharsets.UTF_8));
         String tag = "env-" + key.substring(0, 32);
         Path keyDir = r.workDir().resolve(key.substring(0, 32));
 
-        Optional<RegistryClient> target = Optional.empty();
-        String rebuilt = "";
-        if (r.targetRepository().isPresent()) {
-            ImageReference targetRef = reference(r.targetRepository().get() + ":" + tag, "environment image");
-            RegistryClient client = new RegistryClient(targetRef, r.registry());
-            if (targetRef.registry().equals(baseRef.registry())) {
-                client.alsoPullFrom(baseRef.repository());
-            }
-            Optional<RegistryClient.Manifest> existing = client.rawManifest(tag);
-            if (existing.isPresent()) {
-                Optional<String> missing = missingBlob(client, existing.get());
-                String from = r.targetRepository().get() + "@" + existing.get().digest();
-                if (missing.isEmpty()) {
-                    LOG.info("environment image unchanged (lock, snapshot and base as before): {}", from);
-                    return new Result(from, key, true, "unchanged");
-                }
-                rebuilt = "rebuilt: blob " + missing.get() + " of the previous " + tag + " was missing; ";
-                LOG.warn("environment image {} is incomplete (blob {} is missing from {}): building it again", from,
-                        missing.get(), r.targetRepository().get());
-            }
-            target = Optional.of(client);
-        } else {
-            Path tar = keyDir.resolve("environment-image.tar");
-            if (Files.isRegularFile(tar)) {
-                Optional<String> problem = DockerSaveTar.verify(tar);
-                if (problem.isEmpty()) {
-                    LOG.info("environment image unchanged (lock, snapshot and base as before): {}", tar);
-                    return new Result("tar://" + tar.toAbsolutePath(), key, true, "unchanged");
-                }
-                rebuilt = "rebuilt: the previous tar failed verification (" + problem.get() + "); ";
-                LOG.warn("environment image {} fails verification ({}): building it again", tar, problem.get());
-                Files.delete(tar);
-            }
+        Existing existing = existing(r, baseRef, tag, keyDir, key);
+        if (existing.reused() != null) {
+            return existing.reused();
         }
-
+        Optional<RegistryClient> target = existing.target();
+        String rebuilt = existing.rebuilt();
         InstallTarget installTarget = installTarget(r, lock, base, keyDir);
         InstallPlan plan = InstallPlan.of(lock, base);
         List<LockedPackage> needed = new ArrayList<>();
@@ -186,21 +176,115 @@ public final class EnvironmentBuild {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL_ENVIRONMENT, "installed from " + r.lockFile().getFileName() + " sha256:" + lockSha);
         labels.put(LABEL_PACKAGES, layers.packageList());
+        List<LayerBlob> all = new ArrayList<>(layers.layers());
+        List<String> descriptions = new ArrayList<>(layers.descriptions());
+        String summary = rebuilt + layers.summary() + extraLayers(r, keyDir, all, descriptions);
+        return publish(r, baseClient, baseManifest, all, descriptions, labels, summary, target, tag, key, keyDir);
+    }
+
+    /** The image of a module whose packages are not installed: the base and the extra layers. */
+    private Result extraLayersOnly(Request r) throws EnvironmentException, IOException {
+        ImageReference baseRef = reference(r.baseImage(), "base image");
+        RegistryClient baseClient = new RegistryClient(baseRef, r.registry());
+        RegistryClient.Manifest baseManifest = baseClient.manifest(baseRef.digest().isEmpty() ? baseRef.tag() : baseRef.digest());
+        String key = Digests.sha256Hex(String.join("\n", INSTALLER_VERSION, "no packages", baseManifest.digest(),
+                String.valueOf(r.gzipLevel()), extraKeys(r)).getBytes(StandardCharsets.UTF_8));
+        String tag = "env-" + key.substring(0, 32);
+        Path keyDir = r.workDir().resolve(key.substring(0, 32));
+        Existing existing = existing(r, baseRef, tag, keyDir, key);
+        if (existing.reused() != null) {
+            return existing.reused();
+        }
+        List<LayerBlob> all = new ArrayList<>();
+        List<String> descriptions = new ArrayList<>();
+        String summary = existing.rebuilt() + "packages not installed" + extraLayers(r, keyDir, all, descriptions);
+        return publish(r, baseClient, baseManifest, all, descriptions, new LinkedHashMap<>(), summary, existing.target(), tag,
+                key, keyDir);
+    }
+
+    private static String extraKeys(Request r) {
+        return r.extraLayers().stream().map(ExtraLayer::key).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** Writes (or takes from their cache) the extra layers; returns the summary's part about them. */
+    private static String extraLayers(Request r, Path keyDir, List<LayerBlob> all, List<String> descriptions)
+            throws EnvironmentException, IOException {
+        if (r.extraLayers().isEmpty()) {
+            return "";
+        }
+        Path work = keyDir.resolve("extra");
+        Files.createDirectories(work);
+        long bytes = 0;
+        for (ExtraLayer extra : r.extraLayers()) {
+            LayerBlob blob = extra.write(work);
+            all.add(blob);
+            descriptions.add(extra.description());
+            bytes += blob.size();
+        }
+        return "; " + r.extraLayers().size() + " image file layer(s), " + String.format("%.1f MB", bytes / 1024.0 / 1024.0);
+    }
+
+    /** What is already there for a key: the image to reuse, or where to push and why it is built again. */
+    private record Existing(Result reused, Optional<RegistryClient> target, String rebuilt) {
+    }
+
+    private Existing existing(Request r, ImageReference baseRef, String tag, Path keyDir, String key)
+            throws EnvironmentException, IOException {
+        if (r.targetRepository().isPresent()) {
+            ImageReference targetRef = reference(r.targetRepository().get() + ":" + tag, "environment image");
+            RegistryClient client = new RegistryClient(targetRef, r.registry());
+            if (targetRef.registry().equals(baseRef.registry())) {
+                client.alsoPullFrom(baseRef.repository());
+            }
+            Optional<RegistryClient.Manifest> found = client.rawManifest(tag);
+            String rebuilt = "";
+            if (found.isPresent()) {
+                Optional<String> missing = missingBlob(client, found.get());
+                String from = r.targetRepository().get() + "@" + found.get().digest();
+                if (missing.isEmpty()) {
+                    LOG.info("environment image unchanged (same inputs as before): {}", from);
+                    return new Existing(new Result(from, key, true, "unchanged"), Optional.of(client), "");
+                }
+                rebuilt = "rebuilt: blob " + missing.get() + " of the previous " + tag + " was missing; ";
+                LOG.warn("environment image {} is incomplete (blob {} is missing from {}): building it again", from,
+                        missing.get(), r.targetRepository().get());
+            }
+            return new Existing(null, Optional.of(client), rebuilt);
+        }
+        Path tar = keyDir.resolve("environment-image.tar");
+        if (Files.isRegularFile(tar)) {
+            Optional<String> problem = DockerSaveTar.verify(tar);
+            if (problem.isEmpty()) {
+                LOG.info("environment image unchanged (same inputs as before): {}", tar);
+                return new Existing(new Result("tar://" + tar.toAbsolutePath(), key, true, "unchanged"), Optional.empty(), "");
+            }
+            LOG.warn("environment image {} fails verification ({}): building it again", tar, problem.get());
+            Files.delete(tar);
+            return new Existing(null, Optional.empty(), "rebuilt: the previous tar failed verification (" + problem.get() + "); ");
+        }
+        return new Existing(null, Optional.empty(), "");
+    }
+
+    /** Composes base + layers and pushes it under {@code tag} or writes the docker-save tar. */
+    private Result publish(Request r, RegistryClient baseClient, RegistryClient.Manifest baseManifest, List<LayerBlob> layers,
+            List<String> descriptions, Map<String, String> labels, String summaryStart, Optional<RegistryClient> target,
+            String tag, String key, Path keyDir) throws IOException {
         byte[] baseConfig = baseClient.blob(baseManifest.json().path("config").path("digest").asText());
         ImageComposer.Composed image = ImageComposer.compose(baseConfig, baseManifest.bytes(), baseManifest.mediaType(),
-                layers.layers(), layers.descriptions(), labels);
-        long layerBytes = layers.layers().stream().mapToLong(l -> l.size()).sum();
-        String summary = rebuilt + layers.summary() + "; " + layers.layers().size() + " layers, "
+                layers, descriptions, labels);
+        long layerBytes = layers.stream().mapToLong(LayerBlob::size).sum();
+        String summary = summaryStart + "; " + layers.size() + " layers, "
                 + String.format("%.1f MB", layerBytes / 1024.0 / 1024.0) + " compressed";
         if (target.isPresent()) {
-            RegistryPush.Stats stats = RegistryPush.push(baseClient, target.get(), image, layers.layers(), tag);
+            RegistryPush.Stats stats = RegistryPush.push(baseClient, target.get(), image, layers, tag);
             String from = r.targetRepository().get() + "@" + image.manifestDigest();
             LOG.info("environment image {}: {}; pushed {} layers ({} base layers mounted, {} copied, {} already there)",
                     from, summary, stats.uploaded(), stats.mounted(), stats.copied(), stats.skipped());
             return new Result(from, key, false, summary);
         }
         Path tar = keyDir.resolve("environment-image.tar");
-        DockerSaveTar.write(tar, "environment:" + tag, baseClient, image, layers.layers());
+        Files.createDirectories(keyDir);
+        DockerSaveTar.write(tar, "environment:" + tag, baseClient, image, layers);
         LOG.info("environment image {}: {}", tar, summary);
         return new Result("tar://" + tar.toAbsolutePath(), key, false, summary);
     }

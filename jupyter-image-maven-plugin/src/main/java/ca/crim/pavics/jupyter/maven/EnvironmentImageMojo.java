@@ -7,7 +7,13 @@ import ca.crim.pavics.jupyter.registry.RegistrySettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.io.File;
+import java.util.List;
 import java.util.Optional;
+import ca.crim.pavics.jupyter.env.image.ExtraLayer;
+import ca.crim.pavics.jupyter.files.ImageFileLayers;
+import ca.crim.pavics.jupyter.files.ImageFilesException;
+import ca.crim.pavics.jupyter.files.ImageFilesLock;
+import ca.crim.pavics.jupyter.spec.ImageFiles;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -22,6 +28,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "environment-image", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class EnvironmentImageMojo extends LockedModuleMojo {
     static final String NOT_INSTALLED = "NOT INSTALLED: built without the packages of environment.yml (image.env.skip)";
+    static final String NOT_ADDED = "NOT ADDED: built without the content of image-files.yml (image.files.skip)";
 
 
     @Parameter(property = "base.image", required = true)
@@ -55,11 +62,20 @@ public class EnvironmentImageMojo extends LockedModuleMojo {
     @Parameter(defaultValue = "${project.build.directory}/environment-image")
     private File workDir;
 
+    /** Declared image content beyond packages (models, tools), one layer per entry after the environment's. */
+    @Parameter(property = "image.files", defaultValue = "${project.basedir}/image-files.yml")
+    private File imageFiles;
+
+    /** Build the image without the content of image-files.yml (labelled so), e.g. before it is locked. */
+    @Parameter(property = "image.files.skip", defaultValue = "false")
+    private boolean skipFiles;
+
     @Override
     public void execute() throws MojoFailureException {
         // what Jib sees when no environment image is made below
         project.getProperties().setProperty("image.fromImage", baseImage);
         project.getProperties().setProperty("image.environment", "not built");
+        project.getProperties().setProperty("image.filesLabel", "not built");
         if (skipped()) {
             return;
         }
@@ -68,28 +84,66 @@ public class EnvironmentImageMojo extends LockedModuleMojo {
             getLog().info("Skipping the environment image: jib.skip is set");
             return;
         }
+        java.nio.file.Path packages = cacheDir != null ? cacheDir.toPath() : PackageCache.defaultDir(System.getenv());
+        List<ExtraLayer> extra = extraLayers(packages);
         if (skipEnvironment) {
             getLog().warn("image.env.skip: the image is built from " + baseImage + " WITHOUT the packages of "
                     + environmentFile.getName() + " (label ca.crim.pavics.jupyter.environment says so)");
             project.getProperties().setProperty("image.fromImage", baseImage);
             project.getProperties().setProperty("image.environment", NOT_INSTALLED);
-            return;
+            if (extra.isEmpty()) {
+                return;
+            }
         }
         File lock = lock();
         RegistrySettings registry = registrySettings();
         EnvironmentBuild.Request request = new EnvironmentBuild.Request(lock.toPath(), environmentFile.toPath(),
                 baseSnapshot.toPath(), baseImage, Optional.ofNullable(targetRepository).filter(s -> !s.isBlank()),
-                workDir.toPath(), cacheDir != null ? cacheDir.toPath() : PackageCache.defaultDir(System.getenv()),
-                registry, allowLinkScripts, gzipLevel, Runtime.getRuntime().availableProcessors(),
-                categories());
+                workDir.toPath(), packages, registry, allowLinkScripts, gzipLevel,
+                Runtime.getRuntime().availableProcessors(), categories(), !skipEnvironment, extra);
         try {
             EnvironmentBuild.Result result = new EnvironmentBuild().build(request);
             project.getProperties().setProperty("image.fromImage", result.fromImage());
-            project.getProperties().setProperty("image.environment", "installed from " + lock.getName()
-                    + " (environment key " + result.key().substring(0, 16) + ")");
+            if (!skipEnvironment) {
+                project.getProperties().setProperty("image.environment", "installed from " + lock.getName()
+                        + " (environment key " + result.key().substring(0, 16) + ")");
+            }
             getLog().info("Environment image: " + result.fromImage() + (result.reused() ? " (unchanged, reused)" : " — " + result.summary()));
         } catch (EnvironmentException e) {
             throw new MojoFailureException(HelpfulSuggestions.forFailure(e, insecure, project.getArtifactId()), e);
+        }
+    }
+
+    /**
+     * The layers of image-files.yml (none without the file, or with image.files.skip); sets the label property
+     * {@code image.filesLabel}.
+     */
+    private List<ExtraLayer> extraLayers(java.nio.file.Path packages) throws MojoFailureException {
+        Optional<ImageFiles> files = ImageFilesGoal.parse(imageFiles);
+        if (files.isEmpty()) {
+            project.getProperties().setProperty("image.filesLabel", "none");
+            return List.of();
+        }
+        if (skipFiles) {
+            getLog().warn("image.files.skip: the image is built WITHOUT the " + files.get().entries().size() + " entries of "
+                    + imageFiles.getName() + " (label ca.crim.pavics.jupyter.files says so)");
+            project.getProperties().setProperty("image.filesLabel", NOT_ADDED);
+            return List.of();
+        }
+        try {
+            java.nio.file.Path lockFile = ImageFilesGoal.lockOf(imageFiles);
+            List<ExtraLayer> layers = ImageFileLayers.of(files.get(), ImageFilesLock.read(lockFile), lockFile,
+                    project.getBasedir().toPath(), new PackageCache(packages, lockFile.getParent(), 4),
+                    ImageFileLayers.defaultLayerCache(packages), gzipLevel);
+            project.getProperties().setProperty("image.filesLabel", layers.size() + " entries of " + imageFiles.getName()
+                    + " (lock sha256:" + ca.crim.pavics.jupyter.registry.Digests.sha256Hex(java.nio.file.Files.readAllBytes(lockFile))
+                    .substring(0, 16) + ")");
+            return layers;
+        } catch (ImageFilesException e) {
+            throw new MojoFailureException(e.getMessage() + ": " + ImageFilesGoal.lockCommand(project.getArtifactId())
+                    + " (or -Dimage.files.skip=true builds the image WITHOUT them, labelled so)", e);
+        } catch (IOException e) {
+            throw new MojoFailureException(imageFiles + ": " + e.getMessage(), e);
         }
     }
 

@@ -86,6 +86,20 @@ public class LockMojo extends LockedModuleMojo {
         if (skipped()) {
             return;
         }
+        lockEnvironment();
+        ImageFilesGoal.lock(imageFiles, project.getArtifactId(), packageCache != null ? packageCache.toPath()
+                : ca.crim.pavics.jupyter.env.fetch.PackageCache.defaultDir(System.getenv()), update, check, getLog());
+    }
+
+    /** The module's image-files.yml, locked after environment.yml when it exists. */
+    @Parameter(property = "image.files", defaultValue = "${project.basedir}/image-files.yml")
+    private File imageFiles;
+
+    /** The package cache the locked image files are downloaded into (the build's). */
+    @Parameter(property = "image.env.cacheDir")
+    private File packageCache;
+
+    private void lockEnvironment() throws MojoFailureException {
         File lock = lockFile != null ? lockFile : new File(project.getBasedir(), "conda-lock.yml");
         String command = "./mvnw -pl " + project.getArtifactId() + " jupyter-image:lock";
         ImageLocking.Options options = new ImageLocking.Options(locator(), virtual(), update ? Set.of() : preferred(lock));

@@ -29,6 +29,9 @@ public final class StaticHttpServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    /** Files over this size (bytes) are streamed whole: no ETag, no range requests. */
+    public static final long LARGE = 16L << 20;
+
     private StaticHttpServer(Path root) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
@@ -58,6 +61,15 @@ public final class StaticHttpServer implements AutoCloseable {
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);
                 exchange.close();
+                return;
+            }
+            long length = Files.size(file);
+            if (length > LARGE) {
+                // large files are streamed (never held in memory); no ETag, no ranges
+                exchange.sendResponseHeaders(200, length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    Files.copy(file, out);
+                }
                 return;
             }
             byte[] body = Files.readAllBytes(file);

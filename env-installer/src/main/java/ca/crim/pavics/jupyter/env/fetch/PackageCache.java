@@ -1,7 +1,5 @@
 package ca.crim.pavics.jupyter.env.fetch;
 
-import ca.crim.pavics.jupyter.env.lock.CondaPackage;
-import ca.crim.pavics.jupyter.env.lock.LockedPackage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -57,11 +55,15 @@ public final class PackageCache {
         return base.resolve("pavics-jupyter").resolve("packages");
     }
 
-    /** Every package's file in the cache, downloading the missing ones; same order as the input. */
-    public Map<LockedPackage, Path> fetch(List<? extends LockedPackage> packages) throws FetchException {
-        Map<LockedPackage, Path> result = new LinkedHashMap<>();
-        List<LockedPackage> missing = new ArrayList<>();
-        for (LockedPackage p : packages) {
+    /**
+     * Every file in the cache, downloading the missing ones (in parallel); same order as the input.
+     *
+     * @throws FetchException (one line) on a download error or a hash mismatch; nothing partial is left in the cache
+     */
+    public <T extends Downloadable> Map<T, Path> fetch(List<T> packages) throws FetchException {
+        Map<T, Path> result = new LinkedHashMap<>();
+        List<T> missing = new ArrayList<>();
+        for (T p : packages) {
             Path cached = cachedPath(p);
             result.put(p, cached);
             if (!Files.isRegularFile(cached)) {
@@ -82,7 +84,7 @@ public final class PackageCache {
         });
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (LockedPackage p : missing) {
+            for (T p : missing) {
                 futures.add(pool.submit(() -> {
                     long size = download(p, result.get(p));
                     bytes.addAndGet(size);
@@ -151,25 +153,74 @@ public final class PackageCache {
         }
     }
 
-    private Path cachedPath(LockedPackage p) {
+    /** What {@link #download(String)} found: the file's hash, its size in bytes and where it is in the cache. */
+    public record Downloaded(String sha256, long size, Path file) {
+    }
+
+    /**
+     * Downloads a file whose hash is not known yet (to lock it) into the cache, under its SHA-256, streamed: the
+     * file is never held in memory.
+     *
+     * @throws FetchException (one line) naming the URL on a download error
+     */
+    public Downloaded download(String url) throws FetchException {
+        MessageDigest digest = digest("SHA-256");
+        Path staging = dir.resolve("staging");
+        try {
+            Files.createDirectories(staging);
+            Path partial = Files.createTempFile(staging, ".download-", ".partial");
+            try {
+                try (InputStream in = new DigestInputStream(open(url), digest)) {
+                    Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                }
+                String sha = hex(digest.digest());
+                long size = Files.size(partial);
+                Downloadable known = new Downloadable() {
+                    @Override
+                    public String url() {
+                        return url;
+                    }
+
+                    @Override
+                    public Optional<String> sha256() {
+                        return Optional.of(sha);
+                    }
+                };
+                Path target = cachedPath(known);
+                Files.createDirectories(target.getParent());
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return new Downloaded(sha, size, target);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        } catch (IOException e) {
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new FetchException("cannot download " + url + ": " + reason);
+        }
+    }
+
+    private Path cachedPath(Downloadable p) {
         String key = p.sha256().map(h -> "sha256-" + h.toLowerCase())
                 .or(() -> md5(p).map(h -> "md5-" + h.toLowerCase()))
                 .orElse("url-" + hex(digest("SHA-256").digest(p.url().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         return dir.resolve(key.substring(0, Math.min(key.length(), 80))).resolve(fileName(p));
     }
 
-    private static Optional<String> md5(LockedPackage p) {
-        return p instanceof CondaPackage c ? c.md5() : Optional.empty();
+    private static Optional<String> md5(Downloadable p) {
+        return p.md5();
     }
 
-    private static String fileName(LockedPackage p) {
+    private static String fileName(Downloadable p) {
         String url = p.url();
         int hash = url.indexOf('#');
         String clean = hash < 0 ? url : url.substring(0, hash);
-        return clean.substring(clean.lastIndexOf('/') + 1);
+        int query = clean.indexOf('?');
+        clean = query < 0 ? clean : clean.substring(0, query);
+        String name = clean.substring(clean.lastIndexOf('/') + 1);
+        return name.isEmpty() || name.equals("..") || name.equals(".") ? "download" : name;
     }
 
-    private long download(LockedPackage p, Path target) throws FetchException {
+    private long download(Downloadable p, Path target) throws FetchException {
         String url = p.url().contains("#") ? p.url().substring(0, p.url().indexOf('#')) : p.url();
         boolean sha = p.sha256().isPresent();
         MessageDigest digest = digest(sha ? "SHA-256" : "MD5");
