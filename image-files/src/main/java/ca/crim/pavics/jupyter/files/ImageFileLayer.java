@@ -31,7 +31,8 @@ import java.util.zip.GZIPInputStream;
  * and {@link #FORMAT}); a layer written once is kept in the layer cache under its key with its digests beside it, so
  * an unchanged entry is neither downloaded, extracted nor compressed again. Folders above the entry's path are
  * written with the owner and mode a {@code directory} entry declares for them, else root's 0755, so that every layer
- * says the same of a shared folder.
+ * says the same of a shared folder. A layer holding a large file that does not compress is written with stored
+ * deflate blocks (see {@link #incompressible}).
  */
 final class ImageFileLayer implements ExtraLayer {
     /** Bumped whenever the bytes written for the same inputs change. */
@@ -116,7 +117,8 @@ final class ImageFileLayer implements ExtraLayer {
             }
             content(entries, spool);
             Files.createDirectories(layerCache);
-            LayerBlob written = new LayerWriter(gzipLevel).write(blob, new ArrayList<>(entries.values()));
+            int level = gzipLevel > 0 && entries.values().stream().anyMatch(ImageFileLayer::incompressible) ? 0 : gzipLevel;
+            LayerBlob written = new LayerWriter(level).write(blob, new ArrayList<>(entries.values()));
             AtomicFiles.write(digests, JSON.writeValueAsBytes(Map.of("digest", written.digest(), "size", written.size(),
                     "diffId", written.diffId(), "entry", entry.describe())));
             return written;
@@ -162,6 +164,35 @@ final class ImageFileLayer implements ExtraLayer {
                 entries.putAll(members);
             }
             default -> throw new IllegalStateException(entry.kind().toString());
+        }
+    }
+
+    /** Files from this size (bytes) on are sampled to see whether compressing them is worth it. */
+    static final long SAMPLED = 8L << 20;
+
+    /**
+     * Whether a large file does not compress (model weights, archives): its first MiB deflated at level 1 keeps over
+     * 90% of its size. Such a layer is written with stored (level 0) deflate blocks: still a gzip layer, as fast to
+     * write as a copy. A function of the content only, so the layer stays reproducible.
+     */
+    static boolean incompressible(LayerEntry e) {
+        if (e.type() != LayerEntry.Type.FILE || e.size() < SAMPLED) {
+            return false;
+        }
+        try (InputStream in = e.open()) {
+            byte[] sample = in.readNBytes(1 << 20);
+            java.util.zip.Deflater deflater = new java.util.zip.Deflater(1, true);
+            deflater.setInput(sample);
+            deflater.finish();
+            byte[] out = new byte[sample.length + 1024];
+            long total = 0;
+            while (!deflater.finished()) {
+                total += deflater.deflate(out);
+            }
+            deflater.end();
+            return total > sample.length * 0.9;
+        } catch (IOException ex) {
+            return false;
         }
     }
 

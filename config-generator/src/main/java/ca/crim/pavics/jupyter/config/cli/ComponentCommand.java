@@ -29,14 +29,30 @@ final class ComponentCommand implements Callable<Integer> {
             description = "The component's folder (created if needed), e.g. /path/to/" + NotebookDeployComponent.NAME)
     Path out;
 
+    @Option(names = "--allow-snapshot", description = "Allow -SNAPSHOT versions (never published; for a test server only).")
+    boolean allowSnapshot;
+
     @Override
     public Integer call() throws Exception {
+        if (out.toString().isBlank()) {
+            throw new java.io.IOException("--out: give the component's folder");
+        }
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new java.io.IOException(out + " is a file, not a folder: give the component's folder to --out");
+        }
+        java.nio.file.Path defaults = out.resolve("default.env");
+        if (java.nio.file.Files.isRegularFile(defaults) && !java.nio.file.Files.readString(defaults,
+                java.nio.charset.StandardCharsets.ISO_8859_1).contains(NotebookDeployComponent.GENERATED)) {
+            throw new java.io.IOException(out + " holds another component (its default.env was not written by"
+                    + " config-generator): give a folder of its own to --out");
+        }
         if (parent.legacyNames) {
             throw new java.io.IOException("--legacy-names: components exist only in birdhouse 2.15 and later, which use the"
                     + " current names; for an older server use 'fragment' or 'merge'");
         }
         ImageSelection.Result selection = parent.selectImages();
         selection.notes().forEach(n -> spec.commandLine().getErr().println("config-generator: " + n));
+        ConfigGeneratorCommand.requireReleased(selection.images(), allowSnapshot, "write");
         List<String> written = ComponentWriter.write(out,
                 new NotebookDeployComponent(parent.deployerImage()).files(selection.images()));
         if (written.isEmpty()) {

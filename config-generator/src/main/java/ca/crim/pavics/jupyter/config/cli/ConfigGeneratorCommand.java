@@ -94,6 +94,24 @@ public final class ConfigGeneratorCommand {
         }
     }
 
+    /**
+     * Refuses -SNAPSHOT versions (never published) unless allowed: what goes to a server is what was released.
+     *
+     * @throws java.io.IOException (one line) naming the first such image
+     */
+    static void requireReleased(java.util.List<ca.crim.pavics.jupyter.config.images.ImageEntry> images, boolean allowSnapshot,
+            String what) throws java.io.IOException {
+        if (allowSnapshot) {
+            return;
+        }
+        for (ca.crim.pavics.jupyter.config.images.ImageEntry image : images) {
+            if (image.tag().endsWith("-SNAPSHOT")) {
+                throw new java.io.IOException(image.reference() + " is a -SNAPSHOT version, which was never published: " + what
+                        + " the released versions (--released) or, for a test server, pass --allow-snapshot");
+            }
+        }
+    }
+
     /** Runs the command line; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new ConfigGeneratorCommand());

@@ -30,10 +30,14 @@ final class FragmentCommand implements Callable<Integer> {
     @Option(names = "--allowed-images", description = "Also write JUPYTERHUB_ALLOWED_IMAGES (YAML mapping name: image).")
     boolean allowedImages;
 
+    @Option(names = "--allow-snapshot", description = "Allow -SNAPSHOT versions (never published; for a test server only).")
+    boolean allowSnapshot;
+
     @Override
     public Integer call() throws Exception {
         ImageSelection.Result selection = parent.selectImages();
         selection.notes().forEach(n -> spec.commandLine().getErr().println("config-generator: " + n));
+        ConfigGeneratorCommand.requireReleased(selection.images(), allowSnapshot, "write");
         String fragment = new FragmentWriter(parent.vars(), parent.deployerImage(), allowedImages).write(selection.images());
         if (output == null) {
             spec.commandLine().getOut().print(fragment);

@@ -1,6 +1,7 @@
 package ca.crim.pavics.jupyter.config.cli;
 
 import ca.crim.pavics.jupyter.config.envlocal.BirdhouseGeneration;
+import ca.crim.pavics.jupyter.config.envlocal.EnvLocalException;
 import ca.crim.pavics.jupyter.config.envlocal.EnvLocalMerge;
 import ca.crim.pavics.jupyter.config.images.ImageSelection;
 import ca.crim.pavics.jupyter.image.AtomicFiles;
@@ -84,36 +85,53 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String before;
+        // a symbolic link (an env.local kept in a configuration repository) is updated where it points
+        Path file = envLocal;
         try {
-            // ISO-8859-1 maps every byte to one char: bytes we do not edit are written back unchanged
-            before = Files.readString(envLocal, StandardCharsets.ISO_8859_1);
+            file = envLocal.toRealPath();
         } catch (NoSuchFileException e) {
             throw new IOException(envLocal + ": file not found");
         } catch (IOException e) {
-            throw new IOException(envLocal + ": cannot read it (" + e.getMessage() + ")");
+            throw new IOException(envLocal + ": cannot read it (" + reason(e) + ")");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(envLocal + ": not a regular file" + (Files.isDirectory(file) ? " (a folder)" : ""));
+        }
+        String before;
+        try {
+            // ISO-8859-1 maps every byte to one char: bytes we do not edit are written back unchanged
+            before = Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new IOException(envLocal + ": cannot read it (" + reason(e) + ")");
         }
         ImageSelection.Result selection = parent.selectImages();
         selection.notes().forEach(n -> spec.commandLine().getErr().println("config-generator: " + n));
-        if (!allowSnapshot) {
-            for (ca.crim.pavics.jupyter.config.images.ImageEntry image : selection.images()) {
-                if (image.tag().endsWith("-SNAPSHOT")) {
-                    throw new IOException(image.reference() + " is a -SNAPSHOT version, which was never published: merge the"
-                            + " released versions (--released) or, for a test server, pass --allow-snapshot");
-                }
-            }
-        }
+        ConfigGeneratorCommand.requireReleased(selection.images(), allowSnapshot, "merge");
         BirdhouseGeneration generation = server();
-        boolean component = generation.jobsInComponent();
-        EnvLocalMerge.Result result = new EnvLocalMerge(envLocal.toString()).merge(before, selection.images(),
-                new EnvLocalMerge.Options(keepPrevious, parent.legacyNames, parent.deployerImage(), generation, replaceOldJobs,
-                        enableComponent));
+        EnvLocalMerge.Result result;
+        try {
+            result = new EnvLocalMerge(envLocal.toString()).merge(before, selection.images(),
+                    new EnvLocalMerge.Options(keepPrevious, parent.legacyNames, parent.deployerImage(), generation,
+                            replaceOldJobs, enableComponent));
+        } catch (EnvLocalException e) {
+            if (e.remedy().filter(r -> r == EnvLocalException.Remedy.REPLACE_OLD_JOBS).isPresent()) {
+                throw new EnvLocalException(e.getMessage() + " (--replace-old-jobs)");
+            }
+            throw e;
+        }
         if (serverNote != null) {
             spec.commandLine().getErr().println("config-generator: " + serverNote);
         }
-        if (component && enableComponent == null && !before.contains(ca.crim.pavics.jupyter.config.component.NotebookDeployComponent.NAME)) {
-            spec.commandLine().getErr().println("config-generator: the notebook deploy jobs are a component on this server:"
-                    + " write it with 'component --out DIR' and add DIR to BIRDHOUSE_EXTRA_CONF_DIRS in " + envLocal);
+        if (parent.legacyNames && generation != BirdhouseGeneration.V1) {
+            spec.commandLine().getErr().println("config-generator: warning: --legacy-names names only a new images variable;"
+                    + " the jobs use the names birdhouse " + generation.label() + " defines");
+        }
+        if (enableComponent != null) {
+            Path folder = file.getParent().resolve(enableComponent).normalize();
+            if (!Files.isRegularFile(folder.resolve("default.env"))) {
+                spec.commandLine().getErr().println("config-generator: warning: " + folder + " has no default.env here: put the"
+                        + " folder written by 'component --out' there before birdhouse next starts");
+            }
         }
         result.warnings().forEach(w -> spec.commandLine().getErr().println("config-generator: warning: " + w));
         if (!result.changed(before)) {
@@ -126,14 +144,48 @@ final class MergeCommand implements Callable<Integer> {
             result.changes().forEach(c -> spec.commandLine().getErr().println("config-generator: would change: " + c));
             return 0;
         }
+        if (!Files.isWritable(file) || !Files.isWritable(file.getParent())) {
+            throw new IOException(file + ": cannot update it (permission denied on the file or its folder)");
+        }
         if (!noBackup) {
-            Path backup = envLocal.resolveSibling(envLocal.getFileName() + "." + LocalDateTime.now().format(STAMP) + ".bak");
-            Files.copy(envLocal, backup, StandardCopyOption.COPY_ATTRIBUTES);
+            Path backup = file.resolveSibling(file.getFileName() + "." + LocalDateTime.now().format(STAMP) + ".bak");
+            try {
+                Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
+            } catch (IOException e) {
+                throw new IOException("cannot write the backup " + backup + " (" + reason(e) + "); " + file + " is unchanged");
+            }
             spec.commandLine().getErr().println("config-generator: backup in " + backup);
         }
-        AtomicFiles.write(envLocal, result.text().getBytes(StandardCharsets.ISO_8859_1));
+        try {
+            AtomicFiles.write(file, result.text().getBytes(StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new IOException("cannot update " + file + " (" + reason(e) + "); it is unchanged");
+        }
         result.changes().forEach(c -> spec.commandLine().getErr().println("config-generator: " + c));
         return 0;
+    }
+
+    /** The lines of a text as diff and patch count them (a final newline ends the last line). */
+    private static List<String> lines(String text) {
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        return Arrays.asList(body.split("\n", -1));
+    }
+
+    /** Why an I/O operation failed, in words ("permission denied", "file already exists", ...). */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "it already exists";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** How the server's release was found, said once the merge succeeds; null when --birdhouse gave it. */
@@ -141,11 +193,13 @@ final class MergeCommand implements Callable<Integer> {
 
     /** From --birdhouse, else from the env.local's birdhouse folder, else 2.0 to 2.14 (1.x with --legacy-names). */
     private BirdhouseGeneration server() {
-        if (server != null) {
-            return server;
-        }
         Path dir = envLocal.toAbsolutePath().getParent();
         java.util.Optional<BirdhouseGeneration> detected = BirdhouseGeneration.detect(dir);
+        if (server != null) {
+            serverNote = "birdhouse-deploy " + server.label() + " (--birdhouse)" + detected.filter(d -> d != server)
+                    .map(d -> "; warning: the birdhouse folder " + dir + " looks like " + d.label()).orElse("");
+            return server;
+        }
         if (detected.isPresent()) {
             serverNote = "birdhouse-deploy " + detected.get().label() + " detected in " + dir + "; --birdhouse VERSION to say otherwise";
             return detected.get();
@@ -161,8 +215,8 @@ final class MergeCommand implements Callable<Integer> {
     }
 
     private String diff(String before, String after) {
-        List<String> a = Arrays.asList(before.split("\n", -1));
-        List<String> b = Arrays.asList(after.split("\n", -1));
+        List<String> a = lines(before);
+        List<String> b = lines(after);
         Patch<String> patch = DiffUtils.diff(a, b);
         List<String> lines = UnifiedDiffUtils.generateUnifiedDiff(envLocal.toString(), envLocal + " (merged)", a, patch, 3);
         return String.join("\n", lines) + "\n";

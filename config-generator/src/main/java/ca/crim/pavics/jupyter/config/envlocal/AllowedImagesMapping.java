@@ -32,6 +32,9 @@ final class AllowedImagesMapping {
     private record Entry(ScalarNode key, ScalarNode image, String repositoryKey) {
     }
 
+    /** Whether the mapping is written {@code {a: b, ...}}: scalars can be edited, lines cannot be added. */
+    private boolean flow;
+
     /** Edits {@code a} for {@code ours}; returns descriptions of the changes. */
     List<String> update(String text, Assignment a, List<ImageEntry> ours, boolean keepPrevious, TextEdits edits)
             throws EnvLocalException {
@@ -95,6 +98,7 @@ final class AllowedImagesMapping {
         if (!(root instanceof MappingNode map)) {
             throw refusal(a, "it is not a YAML mapping of selection name to image");
         }
+        flow = map.getFlowStyle() == DumperOptions.FlowStyle.FLOW;
         List<Entry> entries = new ArrayList<>();
         for (NodeTuple t : map.getValue()) {
             if (!(t.getKeyNode() instanceof ScalarNode key) || !(t.getValueNode() instanceof ScalarNode image)) {
@@ -129,13 +133,18 @@ final class AllowedImagesMapping {
         int fileStart = offsets.get(start);
         int fileEnd = offsets.get(end - 1) + 1;
         if (fileEnd - fileStart != end - start || !node.getValue().equals(a.value().orElseThrow().substring(start, end))) {
-            throw refusal(a, "the entry " + node.getValue() + " is written with escapes");
+            throw refusal(a, "the entry " + node.getValue() + " is written in a form this tool does not edit (escapes, an alias,"
+                    + " a tag or a block scalar)");
         }
         return new int[] {fileStart, fileEnd};
     }
 
     private void addAfter(String text, Assignment a, String value, Entry after, String name, String image, TextEdits edits)
             throws EnvLocalException {
+        if (flow) {
+            throw refusal(a, "it is written as a flow mapping {...}: write one 'name: image' per line, or add " + name + ": "
+                    + image + " by hand");
+        }
         contentSpan(a, after.image());
         String indent = " ".repeat(after.key().getStartMark().getColumn());
         String quote = switch (after.image().getScalarStyle()) {

@@ -14,6 +14,7 @@ import java.util.Set;
 public final class BashAssignmentScanner {
     private static final Set<String> OPENERS = Set.of("if", "case", "for", "while", "until", "select", "{", "(");
     private static final Set<String> CLOSERS = Set.of("fi", "esac", "done", "}", ")");
+    private static final List<String> DECLARATIONS = List.of("declare", "typeset", "readonly");
 
     private String text;
     private int pos;
@@ -52,6 +53,25 @@ public final class BashAssignmentScanner {
             exported = true;
             pos += 6;
             skipBlanks();
+        } else {
+            // declare/typeset/readonly [-flags] NAME=VALUE: an assignment too (-x exports it)
+            for (String builtin : DECLARATIONS) {
+                if (text.startsWith(builtin, pos) && pos + builtin.length() < text.length()
+                        && isBlank(text.charAt(pos + builtin.length()))) {
+                    int after = pos + builtin.length();
+                    pos = after;
+                    skipBlanks();
+                    while (pos < text.length() && text.charAt(pos) == '-') {
+                        int flags = pos;
+                        while (pos < text.length() && !isBlank(text.charAt(pos)) && text.charAt(pos) != '\n') {
+                            pos++;
+                        }
+                        exported |= text.substring(flags, pos).contains("x");
+                        skipBlanks();
+                    }
+                    break;
+                }
+            }
         }
         boolean assigned = false;
         while (true) {
@@ -63,6 +83,18 @@ public final class BashAssignmentScanner {
                 String name = text.substring(nameStart, pos);
                 pos++;
                 assignmentValue(name, exported, assigned ? nameStart : start);
+                assigned = true;
+                skipBlanks();
+                continue;
+            }
+            if (pos > nameStart && text.startsWith("+=", pos)) {
+                // NAME+=VALUE appends to the value: recorded without a value (it depends on the one before)
+                String name = text.substring(nameStart, pos);
+                pos += 2;
+                assignmentValue(name, exported, assigned ? nameStart : start);
+                Assignment a = found.remove(found.size() - 1);
+                found.add(new Assignment(a.name(), a.exported(), a.line(), a.depth(), a.valueStart(), a.valueEnd(),
+                        Optional.empty(), List.of(), a.insertAt(), a.quote()));
                 assigned = true;
                 skipBlanks();
                 continue;

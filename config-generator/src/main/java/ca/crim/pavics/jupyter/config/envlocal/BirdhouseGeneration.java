@@ -23,7 +23,7 @@ public enum BirdhouseGeneration {
     V2("2.0 to 2.14", Birdhouse.CURRENT),
     V2_COMPONENT_JOBS("2.15 or later", Birdhouse.CURRENT);
 
-    private static final Pattern VERSION = Pattern.compile("v?(\\d+)(?:\\.(\\d+))?(?:\\.\\d+)?(?:[-+.].*)?");
+    private static final Pattern VERSION = Pattern.compile("(\\d{1,4})(?:\\.(\\d{1,4})(?:\\.\\d{1,4})?)?");
 
     private final String label;
     private final Birdhouse names;
@@ -49,7 +49,8 @@ public enum BirdhouseGeneration {
     }
 
     /**
-     * The generation of a release number such as {@code 2.28.0}, {@code 2.14} or {@code 1}.
+     * The generation of a release number such as {@code 2.28.0}, {@code 2.14} or {@code 1} (one to three numbers; no
+     * {@code v}, no suffix).
      *
      * @throws IllegalArgumentException (one line) when it is not a version, or names a release that does not exist
      */

@@ -12,6 +12,7 @@ import java.util.Optional;
  */
 final class ConfDirs {
     static final String VARIABLE = "BIRDHOUSE_EXTRA_CONF_DIRS";
+    static final String LEGACY_VARIABLE = "EXTRA_CONF_DIRS";
 
     private final String fileName;
 
@@ -20,11 +21,12 @@ final class ConfDirs {
     }
 
     /**
+     * @param newAssignmentAt where a new assignment goes when env.local has none
      * @return a description of the change, or empty when the folder is already listed
      * @throws EnvLocalException when the server does not take scheduler jobs as components
      */
     Optional<String> enable(String text, Map<String, List<Assignment>> byName, String folder, BirdhouseGeneration server,
-            TextEdits edits) throws EnvLocalException {
+            int newAssignmentAt, TextEdits edits) throws EnvLocalException {
         if (!server.jobsInComponent()) {
             throw new EnvLocalException(fileName + ": birdhouse " + server.label() + " does not run scheduler jobs from"
                     + " components (2.15 and later do): the jobs go to env.local instead");
@@ -34,16 +36,28 @@ final class ConfDirs {
                     + " (no spaces, quotes, $, ` or \\)");
         }
         List<Assignment> all = byName.getOrDefault(VARIABLE, List.of());
+        List<Assignment> legacy = byName.getOrDefault(LEGACY_VARIABLE, List.of());
+        if (!legacy.isEmpty()) {
+            throw new EnvLocalException(fileName + ":" + legacy.get(0).line() + ": the older name " + LEGACY_VARIABLE
+                    + " is set, which birdhouse 2.x reads instead of " + VARIABLE + " while it is there: rename it "
+                    + VARIABLE + ", or add " + folder + " to it by hand");
+        }
+        for (Assignment a : all) {
+            if (a.depth() > 0) {
+                throw new EnvLocalException(fileName + ":" + a.line() + ": " + VARIABLE + " is set conditionally: add "
+                        + folder + " to it by hand");
+            }
+        }
         for (Assignment a : all) {
             String source = text.substring(a.valueStart(), a.valueEnd());
             for (String word : source.replaceAll("[\"']", " ").split("\\s+")) {
-                if (word.equals(folder) || stripSlash(word).equals(stripSlash(folder))) {
+                if (word.equals(folder) || normal(word).equals(normal(folder))) {
                     return Optional.empty();
                 }
             }
         }
         if (all.isEmpty()) {
-            int at = EnvLocalMerge.endInsertionPoint(text);
+            int at = newAssignmentAt;
             String lead = text.isEmpty() || text.substring(0, at).endsWith("\n\n") ? "" : text.substring(0, at).endsWith("\n") ? "\n" : "\n\n";
             edits.insert(at, lead + "# the notebook deploy jobs of pavics-jupyter-images (added by config-generator)\n"
                     + "export " + VARIABLE + "=\"${" + VARIABLE + "}\n  " + folder + "\n\"\n");
@@ -73,8 +87,28 @@ final class ConfDirs {
         return Optional.of(VARIABLE + " (line " + a.line() + "): added " + folder);
     }
 
-    private static String stripSlash(String path) {
-        String p = path.startsWith("./") ? path.substring(2) : path;
-        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    /** A folder as a normalised path ({@code ./a//b/} and {@code a/b} are one). */
+    private static String normal(String path) {
+        try {
+            return java.nio.file.Path.of(path).normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return path;
+        }
+    }
+
+    /**
+     * Whether a {@code BIRDHOUSE_EXTRA_CONF_DIRS} assignment lists a folder named like the component
+     * ({@code .../pavics-jupyter-notebookdeploy}).
+     */
+    static boolean listsComponent(String text, Map<String, List<Assignment>> byName, String componentName) {
+        for (Assignment a : byName.getOrDefault(VARIABLE, List.of())) {
+            for (String word : text.substring(a.valueStart(), a.valueEnd()).replaceAll("[\"']", " ").split("\\s+")) {
+                String n = normal(word);
+                if (n.equals(componentName) || n.endsWith("/" + componentName)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 public final class EnvLocalMerge {
     public static final String BLOCK_BEGIN = JobsBlock.BEGIN;
     public static final String BLOCK_END = JobsBlock.END;
+    /** The folder name of the notebook deploy component ({@code config-generator component}). */
+    public static final String COMPONENT_NAME = "pavics-jupyter-notebookdeploy";
 
     /**
      * @param keepPrevious keep the old version offered beside the new one
@@ -53,6 +55,8 @@ public final class EnvLocalMerge {
     private final String fileName;
     private final List<String> changes = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** The file's image references that this merge replaced by a newer version. */
+    private final List<String> replacedImages = new ArrayList<>();
 
     public EnvLocalMerge(String fileName) {
         this.fileName = fileName;
@@ -61,6 +65,7 @@ public final class EnvLocalMerge {
     public Result merge(String text, List<ImageEntry> ours, Options options) throws EnvLocalException {
         changes.clear();
         warnings.clear();
+        replacedImages.clear();
         checkUnique(ours.stream().map(ImageEntry::selectionName).toList(), "the images to merge");
         Map<String, List<Assignment>> byName = new LinkedHashMap<>();
         for (Assignment a : new BashAssignmentScanner().scan(text)) {
@@ -118,17 +123,28 @@ public final class EnvLocalMerge {
             int before = WordList.of(images).words().size();
             finalPairs = mergeLists(text, WordList.of(images), WordList.of(names), ours, options, edits);
             changes.addAll(new MultiNotebookIndexes(fileName).adjust(text, byName, positions(before, finalPairs), edits));
+            warnings.addAll(MultiNotebookIndexes.literalMentions(byName, replacedImages));
         }
         Assignment allowed = last(byName.get(Birdhouse.CURRENT.allowedImages()));
         if (allowed != null) {
             changes.addAll(new AllowedImagesMapping(fileName).update(text, allowed, ours, options.keepPrevious(), edits));
         }
+        boolean componentEnabled = options.enableComponent() != null
+                || ConfDirs.listsComponent(text, byName, COMPONENT_NAME);
         if (options.enableComponent() != null) {
-            new ConfDirs(fileName).enable(text, byName, options.enableComponent(), server, edits).ifPresent(changes::add);
+            // where the jobs block was, when it goes (an insertion before a removal starting there)
+            int removal = server.jobsInComponent() ? jobsBlock.removalStart(text) : -1;
+            new ConfDirs(fileName).enable(text, byName, options.enableComponent(), server,
+                    removal >= 0 ? removal : endInsertionPoint(text), edits).ifPresent(changes::add);
         }
-        if (server.jobsInComponent()) {
+        if (server.jobsInComponent() && componentEnabled) {
             jobsBlock.remove(text, edits).ifPresent(changes::add);
         } else {
+            if (server.jobsInComponent()) {
+                warnings.add("the notebook deploy jobs stay in " + fileName + " (birdhouse " + server.label() + " logs that"
+                        + " they are deprecated) until the component is enabled: write it (config-generator component)"
+                        + " and add its folder to " + ConfDirs.VARIABLE);
+            }
             List<ImageEntry> deployed = deployed(ours, finalPairs);
             jobsBlock.write(text, new NotebookDeployJobs(server.names(), options.deployerImage()).shell(deployed),
                     deployed.size(), edits).ifPresent(changes::add);
@@ -255,6 +271,7 @@ public final class EnvLocalMerge {
                     claimName(allNames, newName, e.reference());
                 }
                 replaced.put(best, new Pair(written, newName));
+                replacedImages.add(imgs.get(best));
                 changes.add(imgs.get(best) + " -> " + written + " (entry " + (best + 1) + ", " + newName + ")");
             }
         }

@@ -41,6 +41,16 @@ final class JobsBlock {
         return Optional.of(new int[] {begin, blockEnd < 0 ? text.length() : blockEnd + 1});
     }
 
+    /** Where {@link #remove} starts removing (the blank line before the block, or the block), or -1 without a block. */
+    int removalStart(String text) throws EnvLocalException {
+        Optional<int[]> found = find(text);
+        if (found.isEmpty()) {
+            return -1;
+        }
+        int begin = found.get()[0];
+        return begin >= 2 && text.startsWith("\n\n", begin - 2) ? begin - 1 : begin;
+    }
+
     /** Removes the block with the blank line before it; returns a description of the change, or empty. */
     Optional<String> remove(String text, TextEdits edits) throws EnvLocalException {
         Optional<int[]> found = find(text);

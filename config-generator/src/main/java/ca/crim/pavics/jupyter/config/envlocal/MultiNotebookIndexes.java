@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 final class MultiNotebookIndexes {
     static final List<String> VARIABLES = List.of("ENABLE_JUPYTERHUB_MULTI_NOTEBOOKS", "JUPYTERHUB_ENABLE_MULTI_NOTEBOOKS");
     private static final Pattern INDEX = Pattern.compile("\\.split\\(\\)\\[(\\d+)]");
+    private static final Pattern ANY_INDEX = Pattern.compile("\\.split\\(\\)\\[([^\\]]*)]");
 
     private final String fileName;
 
@@ -40,6 +41,12 @@ final class MultiNotebookIndexes {
                 }
                 if (a.value().isEmpty()) {
                     throw refusal(a, "it is built with expansions");
+                }
+                Matcher any = ANY_INDEX.matcher(a.value().get());
+                while (any.find()) {
+                    if (!any.group(1).strip().matches("\\d+")) {
+                        throw refusal(a, "it selects by .split()[" + any.group(1) + "], not by a plain position");
+                    }
                 }
                 changes.add(adjust(text, a, positions, edits));
             }
@@ -93,6 +100,21 @@ final class MultiNotebookIndexes {
             }
         }
         return found;
+    }
+
+    /** The settings that name one of {@code images} literally (a by-name entry a merge does not edit). */
+    static List<String> literalMentions(Map<String, List<Assignment>> byName, List<String> images) {
+        List<String> out = new ArrayList<>();
+        for (String name : VARIABLES) {
+            for (Assignment a : byName.getOrDefault(name, List.of())) {
+                for (String image : images) {
+                    if (a.value().map(v -> v.contains(image)).orElse(false)) {
+                        out.add(name + " (line " + a.line() + ") names " + image + " itself: update that entry by hand");
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private EnvLocalException refusal(Assignment a, String why) {

@@ -21,10 +21,16 @@ import java.util.regex.Pattern;
  * Comment lines and our own block are not looked at.
  */
 final class OldJobGenerators {
-    static final String DISABLED = ": # disabled by config-generator of pavics-jupyter-images (its notebook deploy jobs replace"
-            + " the old generator's): ";
+    static final String DISABLED = ": # disabled by config-generator of pavics-jupyter-images, whose notebook deploy jobs replace"
+            + " the jobs of the old generator: ";
+    /** The sourcing command alone on its line, as birdhouse's env.local.example wrote it: what can be disabled. */
     private static final Pattern SOURCING = Pattern.compile(
-            "^(\\s*)((?:\\.|source)\\s+.*(?:DEPLOY_DATA_PAVICS_JUPYTER_ENV|deploy_data_pavics_jupyter\\.env).*)$");
+            "^(\\s*)((?:\\.|source)\\s+\"?\\$\\{?DEPLOY_DATA_PAVICS_JUPYTER_ENV}?\"?\\s*)$");
+    /** A line that names the old generator's variable or file. */
+    private static final Pattern MENTION = Pattern.compile("DEPLOY_DATA_PAVICS_JUPYTER_ENV|deploy_data_pavics_jupyter\\.env");
+    /** Lines that name it harmlessly: its assignment, and the example's file test. */
+    private static final Pattern HARMLESS = Pattern.compile("^\\s*(?:export\\s+)?DEPLOY_DATA_PAVICS_JUPYTER_ENV=\\S*\\s*$"
+            + "|^\\s*if\\s+\\[\\s+-[ef]\\s+\"?\\$\\{?DEPLOY_DATA_PAVICS_JUPYTER_ENV}?\"?\\s+]\\s*;\\s*then\\s*$");
 
     private final String fileName;
 
@@ -56,11 +62,17 @@ final class OldJobGenerators {
                 if (!replace) {
                     throw new EnvLocalException(fileName + ":" + number + ": '" + m.group(2).strip() + "' sources the old"
                             + " notebook job generator of pavics-jupyter-base, whose jobs have the same names as ours and"
-                            + " would keep running instead: remove that line, or let config-generator disable it");
+                            + " would keep running instead: remove that line, or let config-generator disable it",
+                            EnvLocalException.Remedy.REPLACE_OLD_JOBS);
                 }
                 edits.replace(span[0] + m.group(1).length(), span[1], DISABLED + m.group(2));
                 changes.add("disabled the old notebook job generator (line " + number + ")");
                 continue;
+            }
+            if (MENTION.matcher(line).find() && !HARMLESS.matcher(line).matches() && !line.strip().startsWith(DISABLED.strip())) {
+                throw new EnvLocalException(fileName + ":" + number + ": '" + line.strip() + "' uses the old notebook job"
+                        + " generator of pavics-jupyter-base, whose jobs have the same names as ours and would keep running"
+                        + " instead: remove what sources it (this form is not disabled automatically)");
             }
             for (String folder : folders) {
                 Matcher job = Pattern.compile("(?<![\\w.-])" + Pattern.quote(NotebookDeployJobs.JOB_PREFIX + folder)

@@ -32,7 +32,10 @@ class ConfigGeneratorCommandTest {
 
     @Test
     void fragmentOfThisRepositoryHasItsImageModules() {
-        Run run = run("--repo", REPO.toString(), "fragment");
+        Run run = run("--repo", REPO.toString(), "fragment", "--allow-snapshot");
+        Run refused = run("--repo", REPO.toString(), "fragment");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("-SNAPSHOT version, which was never published: write the released versions (--released)");
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("export JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/crim-jupyter-eo:",
                 " pavics/crim-jupyter-nlp:", "export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"eo-crim nlp-crim\"",
@@ -42,7 +45,7 @@ class ConfigGeneratorCommandTest {
     @Test
     void explicitImagesReplaceOrAdd() {
         Run run = run("--repo", REPO.toString(), "--image", "eo-crim=pavics/crim-jupyter-eo:0.4.1",
-                "--image", "mlflow=birdhouse/pavics-jupyter-base:mlflow-proxy", "fragment");
+                "--image", "mlflow=birdhouse/pavics-jupyter-base:mlflow-proxy", "fragment", "--allow-snapshot");
         assertThat(run.out()).contains("export JUPYTERHUB_IMAGE_SELECTION_NAMES=\"eo-crim nlp-crim mlflow\"",
                 "pavics/crim-jupyter-eo:0.4.1 ", " birdhouse/pavics-jupyter-base:mlflow-proxy\"");
         Run only = run("--no-modules", "--image", "x=a/b:1", "fragment");
@@ -213,11 +216,23 @@ class ConfigGeneratorCommandTest {
         Run detected = run(image[0], image[1], image[2], "merge", "--no-backup", "--env-local", env.toString());
         assertThat(detected.code()).as(detected.err()).isZero();
         assertThat(detected.err()).contains("birdhouse-deploy 2.15 or later detected in " + server,
-                "removed the notebook deploy jobs block", "write it with 'component --out DIR'");
-        assertThat(Files.readString(env)).doesNotContain("notebookdeploy-eo-crim").contains("pavics/crim-jupyter-eo:0.5.0");
-        Run bad = run(image[0], image[1], image[2], "merge", "--birdhouse", "latest", "--env-local", env.toString());
-        assertThat(bad.code()).as("a command-line error").isEqualTo(2);
-        assertThat(bad.err()).contains("--birdhouse", "'latest' is not a birdhouse-deploy version such as 2.28.0");
+                "the notebook deploy jobs stay in " + env, "until the component is enabled");
+        assertThat(Files.readString(env)).as("not removed before the component is enabled").contains("notebookdeploy-eo-crim");
+        Path component = Files.createDirectories(dir.resolve("c/pavics-jupyter-notebookdeploy"));
+        Run enabled = run(image[0], image[1], image[2], "merge", "--no-backup", "--env-local", env.toString(),
+                "--enable-component", component.toString());
+        assertThat(enabled.code()).as(enabled.err()).isZero();
+        assertThat(enabled.err()).contains("removed the notebook deploy jobs block", "has no default.env here");
+        assertThat(Files.readString(env)).doesNotContain("notebookdeploy-eo-crim").contains("pavics/crim-jupyter-eo:0.5.0",
+                "BIRDHOUSE_EXTRA_CONF_DIRS");
+        Run again = run(image[0], image[1], image[2], "merge", "--no-backup", "--env-local", env.toString());
+        assertThat(again.err()).as("listed: the component is known enabled").contains("is up to date")
+                .doesNotContain("stay in");
+        for (String version : new String[] {"latest", "2.x", "v2.14", "2.14.0.1"}) {
+            Run bad = run(image[0], image[1], image[2], "merge", "--birdhouse", version, "--env-local", env.toString());
+            assertThat(bad.code()).as("a command-line error").isEqualTo(2);
+            assertThat(bad.err()).contains("--birdhouse", "'" + version + "' is not a birdhouse-deploy version such as 2.28.0");
+        }
     }
 
     @Test
@@ -261,6 +276,25 @@ class ConfigGeneratorCommandTest {
     }
 
     @Test
+    void aSymlinkedEnvLocalIsUpdatedWhereItPointsAndSpecialFilesAreRefused() throws Exception {
+        String[] image = {"--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0"};
+        Path real = Files.writeString(Files.createDirectories(dir.resolve("config-repo")).resolve("env.local"), "export A=1\n");
+        Path link = Files.createSymbolicLink(dir.resolve("env.local"), real);
+        Run run = run(image[0], image[1], image[2], "merge", "--birdhouse", "2.14", "--env-local", link.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).contains("pavics/crim-jupyter-eo:0.5.0");
+        try (Stream<Path> backups = Files.list(real.getParent())) {
+            assertThat(backups.filter(p -> p.toString().endsWith(".bak"))).hasSize(1);
+        }
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Run special = run(image[0], image[1], image[2], "merge", "--birdhouse", "2.14", "--env-local", fifo.toString());
+        assertThat(special.code()).isEqualTo(1);
+        assertThat(special.err().strip()).isEqualTo("config-generator: " + fifo + ": not a regular file");
+    }
+
+    @Test
     void releasedWithoutAnyTagOffersNothingAndSaysSo() throws IOException {
         Path copy = dir.resolve("untagged");
         for (String module : new String[] {"", "base-config", "eo", "nlp"}) {
@@ -277,6 +311,6 @@ class ConfigGeneratorCommandTest {
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err().strip()).startsWith("config-generator: no images to offer (").endsWith("leave out --released");
         Run dirAsFile = run("--no-modules", "--image", "eo-crim=pavics/crim-jupyter-eo:0.5.0", "merge", "--env-local", dir.toString());
-        assertThat(dirAsFile.err().strip()).startsWith("config-generator: " + dir + ": cannot read it");
+        assertThat(dirAsFile.err().strip()).isEqualTo("config-generator: " + dir + ": not a regular file (a folder)");
     }
 }

@@ -170,12 +170,23 @@ class EnvLocalMergeTest {
     }
 
     @Test
+    void declareAssignmentsAreRecognised() throws Exception {
+        String text = "declare -x JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/workflow-tests:py311 pavics/crim-jupyter-eo:0.3.0\"\n"
+                + "typeset JUPYTERHUB_IMAGE_SELECTION_NAMES=\"pavics eo-crim\"\n";
+        EnvLocalMerge.Result result = merge(text, OPTIONS);
+        assertThat(result.text()).startsWith("declare -x JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/workflow-tests:py311"
+                + " pavics/crim-jupyter-eo:0.5.0 pavics/crim-jupyter-nlp:0.6.0\"\ntypeset JUPYTERHUB_IMAGE_SELECTION_NAMES=\"pavics"
+                + " eo-crim nlp-crim\"\n");
+        assertThat(result.warnings()).noneMatch(w -> w.contains("was not set"));
+    }
+
+    @Test
     void onAComponentServerTheJobsBlockIsRemovedAndNotWrittenAgain() throws Exception {
         String text = "# my settings\nexport A=1\n";
         String withBlock = merge(text, OPTIONS).text();
         assertThat(withBlock).contains(EnvLocalMerge.BLOCK_BEGIN);
         EnvLocalMerge.Options component = new EnvLocalMerge.Options(false, false, "pavics/crim-jupyter-notebook-deployer:1",
-                BirdhouseGeneration.V2_COMPONENT_JOBS, false, null);
+                BirdhouseGeneration.V2_COMPONENT_JOBS, false, "/srv/pavics-jupyter-notebookdeploy");
         EnvLocalMerge.Result removed = merge(withBlock, component);
         assertThat(removed.text()).doesNotContain(EnvLocalMerge.BLOCK_BEGIN, EnvLocalMerge.BLOCK_END, "notebookdeploy-")
                 .startsWith(text).contains("JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES=\"pavics/crim-jupyter-eo:0.5.0 pavics/crim-jupyter-nlp:0.6.0\"");

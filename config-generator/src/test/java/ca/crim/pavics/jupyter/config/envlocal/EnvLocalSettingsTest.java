@@ -78,6 +78,44 @@ class EnvLocalSettingsTest {
     }
 
     @Test
+    void multiNotebookIndexesThatAreNotPlainPositionsAreRefusedAndNamedImagesWarned() throws Exception {
+        String negative = MULTI.replace("split()[2]: os.environ['JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES'].split()[2]",
+                "split()[-1]: os.environ['JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES'].split()[-1]");
+        assertThatThrownBy(() -> merge(LISTS + negative, false, BirdhouseGeneration.V2, null)).isInstanceOf(EnvLocalException.class)
+                .hasMessageContaining("JUPYTERHUB_ENABLE_MULTI_NOTEBOOKS selects images by position and this merge moves or adds"
+                        + " entries, but it cannot be renumbered (it selects by .split()[-1], not by a plain position)");
+        String named = MULTI.replace("'jupyter/scipy-notebook': 'jupyter/scipy-notebook',",
+                "'eo-crim': 'pavics/crim-jupyter-eo:0.4.0',");
+        EnvLocalMerge.Result result = merge(LISTS + named, false, BirdhouseGeneration.V2, null);
+        assertThat(result.warnings()).contains("JUPYTERHUB_ENABLE_MULTI_NOTEBOOKS (line 3) names pavics/crim-jupyter-eo:0.4.0"
+                + " itself: update that entry by hand");
+    }
+
+    @Test
+    void aFlowMappingGetsItsScalarsEditedButNoNewEntry() throws Exception {
+        String flow = "export JUPYTERHUB_ALLOWED_IMAGES='{pavics: \"pavics/workflow-tests:py311\", eo-crim: \"pavics/crim-jupyter-eo:0.4.0\"}'\n";
+        assertThatThrownBy(() -> merge(LISTS + flow, false, BirdhouseGeneration.V2_COMPONENT_JOBS, null))
+                .isInstanceOf(EnvLocalException.class).hasMessage("env.local:3: JUPYTERHUB_ALLOWED_IMAGES cannot be updated (it is"
+                        + " written as a flow mapping {...}: write one 'name: image' per line, or add nlp-crim:"
+                        + " pavics/crim-jupyter-nlp:0.6.0 by hand)");
+        String both = flow.replace("}'", ", nlp-crim: \"pavics/crim-jupyter-nlp:0.5.0\"}'");
+        String result = merge(LISTS + both, false, BirdhouseGeneration.V2_COMPONENT_JOBS, null).text();
+        assertThat(allowedImages(result)).containsEntry("eo-crim", "pavics/crim-jupyter-eo:0.5.0")
+                .containsEntry("nlp-crim", "pavics/crim-jupyter-nlp:0.6.0");
+    }
+
+    @Test
+    void extraConfDirsSetConditionallyOrUnderTheOldNameAreRefused() {
+        String conditional = "if [ -d /srv ]; then\n  export BIRDHOUSE_EXTRA_CONF_DIRS=\"a b\"\nelse\n  export BIRDHOUSE_EXTRA_CONF_DIRS=\"a\"\nfi\n";
+        assertThatThrownBy(() -> merge(LISTS + conditional, false, BirdhouseGeneration.V2_COMPONENT_JOBS, "/srv/c"))
+                .isInstanceOf(EnvLocalException.class)
+                .hasMessage("env.local:4: BIRDHOUSE_EXTRA_CONF_DIRS is set conditionally: add /srv/c to it by hand");
+        assertThatThrownBy(() -> merge(LISTS + "export EXTRA_CONF_DIRS=\"a\"\n", false, BirdhouseGeneration.V2_COMPONENT_JOBS,
+                "/srv/c")).isInstanceOf(EnvLocalException.class).hasMessageStartingWith("env.local:3: the older name"
+                        + " EXTRA_CONF_DIRS is set");
+    }
+
+    @Test
     void allowedImagesMappingIsEditedAsYaml() throws Exception {
         // the 2.28.0 env.local.example's mapping
         String allowed = """
