@@ -170,6 +170,7 @@ class NlpImageFilesIT {
         JsonNode labels = Skopeo.inspectConfig(image()).path("config").path("Labels");
         assertThat(labels.path("ca.crim.pavics.jupyter.files").asText()).startsWith("7 entries of image-files.yml");
         List<String> firstLayers = layers();
+        String firstDigest = Skopeo.inspect(image()).path("Digest").asText();
 
         Path rootfs = Umoci.unpack(image(), work, "nlp");
         assertThat(rootfs.resolve("flair_models/ner-large")).hasBinaryContent(MODEL);
@@ -201,7 +202,7 @@ class NlpImageFilesIT {
         // two clean builds: same image; one entry changed: one layer changed
         Processes.Result again = build("-pl", "nlp", "clean", "install", "-Dimage.registry=" + registry.address());
         assertThat(again.exitCode()).as(again.output()).isZero();
-        assertThat(layers()).isEqualTo(firstLayers);
+        assertThat(Skopeo.inspect(image()).path("Digest").asText()).as("two clean builds, one digest").isEqualTo(firstDigest);
         Path wrapper = repo.root().resolve("nlp/treetagger/tree-tagger-english");
         Files.writeString(wrapper, Files.readString(wrapper) + "# changed\n");
         Processes.Result changed = build("-pl", "nlp", "install", "-Dimage.registry=" + registry.address());
