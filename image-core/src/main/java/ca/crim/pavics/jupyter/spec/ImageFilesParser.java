@@ -55,18 +55,43 @@ public final class ImageFilesParser {
         Node root = yaml.root().orElseThrow(() -> new SpecException(file, 0, 0, "empty file: expected 'files:' with a list of entries"));
         Map<String, Node> top = yaml.mapping(root, "the image files", Set.of("files"), Set.of("files"));
         List<ImageFileEntry> entries = new ArrayList<>();
-        Map<String, Integer> written = new HashMap<>();
+        Map<String, ImageFileEntry> files = new HashMap<>();
+        Map<String, ImageFileEntry> folders = new HashMap<>();
         for (Node item : yaml.sequence(top.get("files"), "files").getValue()) {
             ImageFileEntry entry = entry(yaml, item);
-            if (entry.kind() == Kind.DOWNLOAD || entry.kind() == Kind.FILE) {
-                Integer other = written.putIfAbsent(entry.path(), entry.line());
-                if (other != null) {
-                    throw yaml.error(item, entry.path() + " is already written by the entry on line " + other);
+            boolean isFile = entry.kind() == Kind.DOWNLOAD || entry.kind() == Kind.FILE;
+            ImageFileEntry other = files.get(entry.path());
+            if (other == null && (isFile || entry.kind() == Kind.DIRECTORY)) {
+                other = entry.kind() == Kind.DIRECTORY ? folderOf(folders, entry.path(), Kind.DIRECTORY) : folders.get(entry.path());
+            }
+            if (other != null) {
+                throw yaml.error(item, entry.path() + " is already " + (files.containsKey(entry.path()) ? "written by" : "a folder of")
+                        + " the entry on line " + other.line());
+            }
+            for (ImageFileEntry f : files.values()) {
+                if (entry.path().startsWith(f.path() + "/")) {
+                    throw yaml.error(item, entry.path() + " is below " + f.path() + ", a file of the entry on line " + f.line());
                 }
+            }
+            if (isFile) {
+                for (ImageFileEntry f : folders.values()) {
+                    if (f.path().startsWith(entry.path() + "/")) {
+                        throw yaml.error(item, entry.path() + " is a folder of the entry on line " + f.line() + " (" + f.path() + ")");
+                    }
+                }
+                files.put(entry.path(), entry);
+            } else {
+                folders.putIfAbsent(entry.path(), entry);
             }
             entries.add(entry);
         }
         return new ImageFiles(file, entries);
+    }
+
+    /** The entry of that kind declared at exactly that path, or null (a folder may be declared once). */
+    private static ImageFileEntry folderOf(Map<String, ImageFileEntry> folders, String path, Kind kind) {
+        ImageFileEntry f = folders.get(path);
+        return f != null && f.kind() == kind ? f : null;
     }
 
     private ImageFileEntry entry(YamlFile yaml, Node item) throws SpecException {
@@ -108,7 +133,7 @@ public final class ImageFilesParser {
         }
         String path = yaml.string(v.get("path"), "path").strip();
         if (!path.startsWith("/") || path.equals("/") || !relative(path.substring(1))) {
-            throw yaml.error(v.get("path"), "path must be an absolute path in the image without '.', '..' or '//', found '"
+            throw yaml.error(v.get("path"), "path must be an absolute path in the image below / without '.', '..' or '//', found '"
                     + path + "'");
         }
         Optional<Integer> mode = Optional.empty();

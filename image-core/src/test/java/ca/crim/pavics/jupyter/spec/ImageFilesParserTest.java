@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +104,7 @@ class ImageFilesParserTest {
         assertThatThrownBy(() -> parse(yaml)).isInstanceOf(SpecException.class)
                 .hasMessageStartingWith(dir.resolve("image-files.yml") + expected.substring(0, expected.indexOf(' ', 1)))
                 .hasMessageContaining(expected);
-        if (!name.equals("same file twice")) {
+        if (!List.of("same file twice", "file at a folder", "below a file", "folder twice").contains(name)) {
             assertThat(schema.validate(YAML.readTree(yaml))).as("schema errors").isNotEmpty();
         }
     }

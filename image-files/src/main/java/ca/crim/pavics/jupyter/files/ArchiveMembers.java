@@ -40,8 +40,10 @@ final class ArchiveMembers {
     private final Path workDir;
     private final Map<String, LayerEntry> out = new TreeMap<>();
     private final Set<String> matchedIncludes = new LinkedHashSet<>();
+    private final Set<String> renamed = new LinkedHashSet<>();
     private final List<String[]> hardLinks = new ArrayList<>();
     private int spooled;
+    private int members;
 
     /**
      * @param where the entry's location for messages, e.g. {@code nlp/image-files.yml:12}
@@ -59,6 +61,40 @@ final class ArchiveMembers {
         try (InputStream in = Files.newInputStream(archive)) {
             n = in.readNBytes(magic, 0, magic.length);
         }
+        try {
+            readArchive(archive, magic, n);
+        } catch (IOException e) {
+            throw error("cannot be read as a tar, tar.gz, tar.bz2 or zip archive (" + printable(e.getMessage()) + ")");
+        }
+        if (members == 0) {
+            throw error("has no member: it is not a tar, tar.gz, tar.bz2 or zip archive, or it is empty");
+        }
+        for (String include : entry.include()) {
+            if (!matchedIncludes.contains(include)) {
+                throw error("the archive has no member " + include + (entry.stripComponents() > 0
+                        ? " (after removing " + entry.stripComponents() + " leading folder(s))" : ""));
+            }
+        }
+        for (String from : entry.rename().keySet()) {
+            if (!renamed.contains(from)) {
+                throw error("rename: the archive has no member " + from + (entry.stripComponents() > 0
+                        ? " (after removing " + entry.stripComponents() + " leading folder(s))" : ""));
+            }
+        }
+        for (String[] link : hardLinks) {
+            if (!out.containsKey(link[1])) {
+                throw error("member " + link[0] + " is a hard link to " + link[2] + ", which is not extracted");
+            }
+        }
+        return out;
+    }
+
+    private static String printable(String message) {
+        String m = String.valueOf(message).replaceAll("[^\\x20-\\x7e]", "?");
+        return m.length() > 120 ? m.substring(0, 117) + "..." : m;
+    }
+
+    private void readArchive(Path archive, byte[] magic, int n) throws IOException, ImageFilesException {
         if (n >= 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
             readZip(archive);
         } else if (n >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X') {
@@ -73,28 +109,12 @@ final class ArchiveMembers {
                 while ((t = tar.getNextEntry()) != null) {
                     tarMember(t, tar);
                 }
-            } catch (IOException e) {
-                if (e.getMessage() != null && (e.getMessage().contains("not in the GZIP format") || e.getMessage().contains("header"))) {
-                    throw error("not a tar, tar.gz, tar.bz2 or zip archive (" + e.getMessage() + ")");
-                }
-                throw e;
             }
         }
-        for (String include : entry.include()) {
-            if (!matchedIncludes.contains(include)) {
-                throw error("the archive has no member " + include + (entry.stripComponents() > 0
-                        ? " (after removing " + entry.stripComponents() + " leading folder(s))" : ""));
-            }
-        }
-        for (String[] link : hardLinks) {
-            if (!out.containsKey(link[1])) {
-                throw error("member " + link[0] + " is a hard link to " + link[2] + ", which is not extracted");
-            }
-        }
-        return out;
     }
 
     private void tarMember(TarArchiveEntry t, InputStream content) throws IOException, ImageFilesException {
+        members++;
         String original = t.getName();
         String name = target(original);
         if (name == null) {
@@ -110,6 +130,9 @@ final class ArchiveMembers {
         } else if (t.isSymbolicLink()) {
             symlink(original, name, t.getLinkName());
         } else if (t.isLink()) {
+            if (t.getLinkName().startsWith("/") || List.of(t.getLinkName().split("/")).contains("..")) {
+                throw error("member " + original + " is a hard link to " + t.getLinkName() + ", outside " + entry.path());
+            }
             String linked = target(t.getLinkName());
             if (linked == null) {
                 throw error("member " + original + " is a hard link to " + t.getLinkName() + ", which is not extracted");
@@ -130,6 +153,7 @@ final class ArchiveMembers {
             Enumeration<ZipArchiveEntry> entries = zip.getEntriesInPhysicalOrder();
             while (entries.hasMoreElements()) {
                 ZipArchiveEntry z = entries.nextElement();
+                members++;
                 String name = target(z.getName());
                 if (name == null) {
                     continue;
@@ -186,9 +210,11 @@ final class ArchiveMembers {
         }
         for (Map.Entry<String, String> r : entry.rename().entrySet()) {
             if (name.equals(r.getKey())) {
+                renamed.add(r.getKey());
                 return r.getValue();
             }
             if (name.startsWith(r.getKey() + "/")) {
+                renamed.add(r.getKey());
                 return r.getValue() + name.substring(r.getKey().length());
             }
         }

@@ -85,6 +85,7 @@ final class ImageFileLayer implements ExtraLayer {
         for (String parent : parents(entry.layerPath())) {
             b.append(parent).append('=').append(folders.get(parent)).append('\n');
         }
+        b.append(entry.layerPath()).append('=').append(folders.get(entry.layerPath())).append('\n');
         return Digests.sha256Hex(b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -157,9 +158,8 @@ final class ImageFileLayer implements ExtraLayer {
                 }
             }
             case ARCHIVE -> {
-                Folder declared = folders.get(path);
-                entries.put(path, declared != null ? LayerEntry.directory(path, declared.mode(), declared.uid(), declared.gid())
-                        : LayerEntry.directory(path, 0755, uid, gid));
+                Folder declared = folders.getOrDefault(path, new Folder(0755, uid, gid));
+                entries.put(path, LayerEntry.directory(path, declared.mode(), declared.uid(), declared.gid()));
                 Map<String, LayerEntry> members = new ArchiveMembers(entry, where, spool).read(fetched());
                 entries.putAll(members);
             }
@@ -210,11 +210,22 @@ final class ImageFileLayer implements ExtraLayer {
                 return Optional.of(l.sha256());
             }
         };
+        Path file;
         try {
-            return cache.fetch(List.of(d)).get(d);
+            file = cache.fetch(List.of(d)).get(d);
         } catch (FetchException e) {
             throw new EnvironmentException(where + ": " + e.getMessage(), e);
         }
+        try {
+            long size = Files.size(file);
+            if (size != l.size()) {
+                throw new EnvironmentException(where + ": " + entry.url() + " has " + size + " bytes, the lock says " + l.size()
+                        + ": lock it again");
+            }
+        } catch (IOException e) {
+            throw new EnvironmentException(where + ": cannot read the download of " + entry.url() + ": " + e.getMessage(), e);
+        }
+        return file;
     }
 
     private LayerEntry owned(LayerEntry e) {

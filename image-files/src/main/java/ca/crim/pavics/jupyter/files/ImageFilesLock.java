@@ -56,7 +56,7 @@ public record ImageFilesLock(Map<String, Locked> downloads) {
             JsonNode root = JSON.readTree(text);
             if (root == null || root.path("lockVersion").asInt() != VERSION || !root.path("downloads").isObject()) {
                 throw new ImageFilesException(file + ": not an image files lock of version " + VERSION + ": write it again"
-                        + " with the lock goal");
+                        + " with the lock goal", true);
             }
             Map<String, Locked> downloads = new TreeMap<>();
             for (Map.Entry<String, JsonNode> e : root.path("downloads").properties()) {
@@ -64,14 +64,15 @@ public record ImageFilesLock(Map<String, Locked> downloads) {
                 long size = e.getValue().path("size").asLong(-1);
                 if (!SHA256.matcher(sha).matches() || size < 0) {
                     throw new ImageFilesException(file + ": the entry of " + e.getKey() + " has no valid sha256 and size:"
-                            + " write the lock again with the lock goal");
+                            + " write the lock again with the lock goal", true);
                 }
                 downloads.put(e.getKey(), new Locked(sha, size));
             }
             return Optional.of(new ImageFilesLock(downloads));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ImageFilesException(file + ": not valid JSON (" + e.getOriginalMessage() + "): write it again with the"
-                    + " lock goal");
+            String at = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
+            throw new ImageFilesException(file + at + ": not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + "): write it again with the lock goal", true);
         }
     }
 

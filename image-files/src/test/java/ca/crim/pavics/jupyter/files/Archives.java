@@ -46,6 +46,15 @@ final class Archives {
         return this;
     }
 
+    Archives hardlink(String name, String target) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_LINK, true);
+        e.setLinkName(target);
+        e.setMode(0100644);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+        return this;
+    }
+
     Archives fifo(String name) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_FIFO, true);
         e.setMode(010644);

@@ -211,6 +211,59 @@ class ImageFileLayersTest {
     }
 
     @Test
+    void aDownloadWhoseSizeIsNotTheLockedOneIsRefused() throws Exception {
+        ImageFiles files = spec("  - kind: download\n    url: URL/model.bin\n    path: /m/model.bin\n");
+        ImageFilesLock lock = lock(files);
+        ImageFilesLock.Locked l = lock.get(server.url() + "/model.bin").orElseThrow();
+        ImageFilesLock edited = new ImageFilesLock(Map.of(server.url() + "/model.bin", new ImageFilesLock.Locked(l.sha256(), 5)));
+        ExtraLayer layer = layers(files, Optional.of(edited)).get(0);
+        assertThatThrownBy(() -> layer.write(dir.resolve("w"))).isInstanceOf(EnvironmentException.class)
+                .hasMessage(module.resolve("image-files.yml") + ":2: " + server.url() + "/model.bin has 4 bytes, the lock says 5:"
+                        + " lock it again");
+    }
+
+    @Test
+    void aServerThatSendsNothingFailsTheLockAfterTheSilenceAllowed() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ImageFiles files = spec("  - kind: download\n    url: http://127.0.0.1:" + silent.getLocalPort() + "/x.bin\n    path: /x\n");
+            PackageCache quick = new PackageCache(dir.resolve("cache/packages"), module, 1, java.time.Duration.ofSeconds(1));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> new ImageFilesLocking(quick).lock(files, Optional.empty(), false))
+                    .isInstanceOf(ImageFilesException.class)
+                    .hasMessage(module.resolve("image-files.yml") + ":2: cannot download http://127.0.0.1:" + silent.getLocalPort()
+                            + "/x.bin: no response for 1 s");
+            assertThat((System.nanoTime() - start) / 1e9).isLessThan(30);
+        }
+    }
+
+    @Test
+    void aServerThatStopsSendingItsBodyFailsTheDownloadAfterTheSilenceAllowed() throws Exception {
+        try (java.net.ServerSocket stalling = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (java.net.Socket s = stalling.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly a little".getBytes());
+                    s.getOutputStream().flush();
+                    Thread.sleep(20_000);
+                } catch (Exception e) {
+                    // the client gave up
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            ImageFiles files = spec("  - kind: download\n    url: http://127.0.0.1:" + stalling.getLocalPort() + "/x.bin\n    path: /x\n");
+            PackageCache quick = new PackageCache(dir.resolve("cache/packages"), module, 1, java.time.Duration.ofSeconds(1));
+            assertThatThrownBy(() -> new ImageFilesLocking(quick).lock(files, Optional.empty(), false))
+                    .isInstanceOf(ImageFilesException.class)
+                    .hasMessage(module.resolve("image-files.yml") + ":2: cannot download http://127.0.0.1:" + stalling.getLocalPort()
+                            + "/x.bin: no data from http://127.0.0.1:" + stalling.getLocalPort() + "/x.bin for 1 s");
+            try (java.util.stream.Stream<Path> left = Files.walk(dir.resolve("cache/packages"))) {
+                assertThat(left.filter(p -> p.toString().endsWith(".partial"))).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aUrlThatIsNotThereFailsTheLockNamingTheLine() throws Exception {
         ImageFiles files = spec("  - kind: download\n    url: URL/model.bin\n    path: /m/a\n  - kind: download\n    url: URL/gone.bin\n    path: /m/b\n");
         assertThatThrownBy(() -> new ImageFilesLocking(cache()).lock(files, Optional.empty(), false))
@@ -230,11 +283,16 @@ class ImageFileLayersTest {
                 "member a/out is a symbolic link to ../../etc, which leads out of /opt/x"},
             {new Archives().fifo("pipe").bytes(), "member pipe is a device, FIFO or other special file: only files, folders and links can be extracted"},
             {new Archives().file("a.txt", "a", 0644).bytes(), "the archive has no member b.txt"},
+            {"not a tar at all\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "has no member: it is not a tar, tar.gz, tar.bz2 or zip archive, or it is empty"},
+            {new Archives().file("a.txt", "a", 0644).bytes(), "rename: the archive has no member nothere.jar"},
+            {new Archives().file("x", "x", 0644).hardlink("h", "/etc/passwd").bytes(),
+                "member h is a hard link to /etc/passwd, outside /opt/x"},
         };
         int n = 0;
         for (Object[] c : cases) {
             Files.write(served.resolve("bad" + n + ".tar.gz"), (byte[]) c[0]);
-            String include = n == 5 ? "    include: [b.txt]\n" : "";
+            String include = n == 5 ? "    include: [b.txt]\n" : n == 7 ? "    rename: {nothere.jar: x.jar}\n" : "";
             ImageFiles files = spec("  - kind: archive\n    url: URL/bad" + n + ".tar.gz\n    path: /opt/x\n" + include);
             ExtraLayer layer = layers(files, Optional.of(lock(files))).get(0);
             assertThatThrownBy(() -> layer.write(dir.resolve("w"))).as("case %s", c[1]).isInstanceOf(EnvironmentException.class)

@@ -140,8 +140,9 @@ public class EnvironmentImageMojo extends LockedModuleMojo {
                     .substring(0, 16) + ")");
             return layers;
         } catch (ImageFilesException e) {
-            throw new MojoFailureException(e.getMessage() + ": " + ImageFilesGoal.lockCommand(project.getArtifactId())
-                    + " (or -Dimage.files.skip=true builds the image WITHOUT them, labelled so)", e);
+            throw new MojoFailureException(e.fixedByLocking() ? e.getMessage() + ": " + ImageFilesGoal.lockCommand(
+                    project.getArtifactId()) + " (or -Dimage.files.skip=true builds the image WITHOUT them, labelled so)"
+                    : e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoFailureException(imageFiles + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package ca.crim.pavics.jupyter.maven;
 
 import ca.crim.pavics.jupyter.env.fetch.PackageCache;
+import ca.crim.pavics.jupyter.files.ImageFileLayers;
 import ca.crim.pavics.jupyter.files.ImageFilesException;
 import ca.crim.pavics.jupyter.files.ImageFilesLock;
 import ca.crim.pavics.jupyter.files.ImageFilesLocking;
@@ -43,15 +44,25 @@ final class ImageFilesGoal {
      * Locks the declared files (downloading what the lock lacks into the package cache) and writes the lock when it
      * changed; with {@code check}, fails when the lock is missing or lacks a declared URL, downloading nothing.
      */
-    static void lock(File spec, String module, Path packageCache, boolean update, boolean check, Log log)
-            throws MojoFailureException {
+    static void lock(File spec, String module, Path packageCache, boolean update, boolean check,
+            java.time.Duration timeout, Log log) throws MojoFailureException {
         Optional<ImageFiles> files = parse(spec);
         if (files.isEmpty()) {
             return;
         }
         Path lockFile = lockOf(spec);
         try {
-            Optional<ImageFilesLock> previous = ImageFilesLock.read(lockFile);
+            ImageFileLayers.checkSources(files.get(), spec.toPath().toAbsolutePath().getParent());
+            Optional<ImageFilesLock> previous;
+            try {
+                previous = ImageFilesLock.read(lockFile);
+            } catch (ImageFilesException e) {
+                if (check) {
+                    throw new MojoFailureException(e.getMessage() + ": " + lockCommand(module), e);
+                }
+                log.warn(e.getMessage() + "; writing it anew");
+                previous = Optional.empty();
+            }
             if (check) {
                 for (String url : files.get().urls()) {
                     if (previous.flatMap(p -> p.get(url)).isEmpty()) {
@@ -61,7 +72,8 @@ final class ImageFilesGoal {
                 log.info(lockFile.getFileName() + " locks every URL of " + spec.getName());
                 return;
             }
-            ImageFilesLocking.Result result = new ImageFilesLocking(new PackageCache(packageCache, lockFile.getParent(), 4))
+            ImageFilesLocking.Result result = new ImageFilesLocking(new PackageCache(packageCache, lockFile.getParent(), 4,
+                    timeout))
                     .lock(files.get(), previous, update);
             if (previous.isPresent() && previous.get().equals(result.lock())) {
                 log.info(lockFile.getFileName() + " is up to date (" + result.kept() + " URLs)");

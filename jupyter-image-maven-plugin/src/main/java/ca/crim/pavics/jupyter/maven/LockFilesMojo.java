@@ -27,6 +27,10 @@ public class LockFilesMojo extends ImageModuleMojo {
     @Parameter(property = "image.env.cacheDir")
     private File cacheDir;
 
+    /** Longest silence of a download server, in seconds. */
+    @Parameter(property = "lock.timeout", defaultValue = "60")
+    private int timeoutSeconds;
+
     @Override
     public void execute() throws MojoFailureException {
         if (skipped()) {
@@ -37,6 +41,7 @@ public class LockFilesMojo extends ImageModuleMojo {
             return;
         }
         ImageFilesGoal.lock(imageFiles, project.getArtifactId(), cacheDir != null ? cacheDir.toPath()
-                : PackageCache.defaultDir(System.getenv()), update, check, getLog());
+                : PackageCache.defaultDir(System.getenv()), update, check,
+                java.time.Duration.ofSeconds(Math.max(1, timeoutSeconds)), getLog());
     }
 }

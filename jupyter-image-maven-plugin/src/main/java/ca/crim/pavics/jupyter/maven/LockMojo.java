@@ -88,7 +88,8 @@ public class LockMojo extends LockedModuleMojo {
         }
         lockEnvironment();
         ImageFilesGoal.lock(imageFiles, project.getArtifactId(), packageCache != null ? packageCache.toPath()
-                : ca.crim.pavics.jupyter.env.fetch.PackageCache.defaultDir(System.getenv()), update, check, getLog());
+                : ca.crim.pavics.jupyter.env.fetch.PackageCache.defaultDir(System.getenv()), update, check,
+                Duration.ofSeconds(Math.max(1, timeoutSeconds)), getLog());
     }
 
     /** The module's image-files.yml, locked after environment.yml when it exists. */

@@ -27,11 +27,16 @@ public class ValidateMojo extends ImageModuleMojo {
     @Parameter(property = "jupyter-image.environmentName", defaultValue = "birdy")
     private String environmentName;
 
+    @Parameter(property = "image.files", defaultValue = "${project.basedir}/image-files.yml")
+    private File imageFiles;
+
     @Override
     public void execute() throws MojoFailureException {
         if (skipped()) {
             return;
         }
+        ImageFilesGoal.parse(imageFiles).ifPresent(f -> getLog().info(imageFiles.getName() + ": " + f.entries().size()
+                + " entries"));
         try {
             EnvironmentFile env = new EnvironmentFileParser(environmentName).parse(environmentFile.toPath());
             NotebookConfig notebooks = new NotebookConfigParser().parse(notebookConfig.toPath());

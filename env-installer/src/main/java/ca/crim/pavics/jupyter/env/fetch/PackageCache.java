@@ -42,10 +42,21 @@ public final class PackageCache {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
+    private final Duration silence;
+
+    /** A cache whose downloads give up after 60 s without data. */
     public PackageCache(Path dir, Path lockDir, int parallelism) {
+        this(dir, lockDir, parallelism, Duration.ofSeconds(60));
+    }
+
+    /**
+     * @param silence how long a server may send nothing (no response, or no body bytes) before a download fails
+     */
+    public PackageCache(Path dir, Path lockDir, int parallelism, Duration silence) {
         this.dir = dir;
         this.lockDir = lockDir;
         this.parallelism = Math.max(1, parallelism);
+        this.silence = silence;
     }
 
     /** The default cache folder: {@code $XDG_CACHE_HOME/pavics-jupyter/packages} or {@code ~/.cache/...}. */
@@ -194,9 +205,26 @@ public final class PackageCache {
                 Files.deleteIfExists(partial);
             }
         } catch (IOException e) {
-            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            throw new FetchException("cannot download " + url + ": " + reason);
+            throw new FetchException("cannot download " + url + ": " + reason(e));
         }
+    }
+
+    /** Why a download failed, in words (the JDK leaves some messages empty). */
+    private String reason(IOException e) {
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no response for " + silence.toSeconds() + " s";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no response within the time allowed";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "unknown host " + e.getMessage();
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
     }
 
     private Path cachedPath(Downloadable p) {
@@ -248,7 +276,7 @@ public final class PackageCache {
                     : e.getReason() != null ? e.getReason() + " (" + e.getFile() + ")" : String.valueOf(e.getMessage());
             throw new FetchException("cannot write " + url + " into the package cache " + dir + ": " + reason);
         } catch (IOException e) {
-            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            String reason = reason(e);
             if (reason.contains("No space left") || reason.contains("Read-only file system")) {
                 throw new FetchException("cannot write " + url + " into the package cache " + dir + ": " + reason);
             }
@@ -273,12 +301,12 @@ public final class PackageCache {
             case "https":
                 try {
                     HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).GET()
-                            .timeout(Duration.ofMinutes(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                            .timeout(silence).build(), HttpResponse.BodyHandlers.ofInputStream());
                     if (response.statusCode() != 200) {
                         response.body().close();
                         throw new FetchException("cannot download " + url + ": HTTP " + response.statusCode());
                     }
-                    return response.body();
+                    return new SilenceGuard(response.body(), silence, url);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted");
