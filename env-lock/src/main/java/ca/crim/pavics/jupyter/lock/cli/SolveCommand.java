@@ -105,6 +105,14 @@ final class SolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (timeout <= 0) {
+            throw new IOException("--timeout: " + timeout + " is not a number of seconds above 0");
+        }
+        for (String c : channels) {
+            if (c.isBlank() || c.chars().anyMatch(Character::isWhitespace)) {
+                throw new IOException("--channel '" + c + "': not a channel URL or name (it has spaces)");
+            }
+        }
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), quiet, terminal);
         List<MatchSpec> requested = new ArrayList<>();
         for (String s : specs) {
@@ -277,7 +285,12 @@ final class SolveCommand implements Callable<Integer> {
     }
 
     private static boolean isJson(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8).stripLeading();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8).stripLeading();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException("--installed " + file + ": not a text file (a base snapshot or SUBDIR/FILENAME lines)");
+        }
         return text.startsWith("{");
     }
 }

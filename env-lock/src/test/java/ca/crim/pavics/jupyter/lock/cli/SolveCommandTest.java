@@ -227,6 +227,11 @@ class SolveCommandTest {
         assertBad(run("--channel", cf(), "--spec", "gdal", "--installed", bad.toString()), bad + ":2:");
         Files.writeString(bad, "linux-64/python-9.9-h0.conda\n");
         assertBad(run("--channel", cf(), "--spec", "gdal", "--installed", bad.toString()), bad + ":1:");
+        assertBad(run("--channel", cf(), "--spec", "gdal", "--timeout", "-1"), "--timeout: -1 is not a number of seconds above 0");
+        assertBad(run("--channel", "ht tp://x", "--spec", "gdal"), "--channel 'ht tp://x': not a channel URL or name");
+        Path binary = Files.write(work.resolve("binary.bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80});
+        assertBad(run("--channel", cf(), "--spec", "gdal", "--installed", binary.toString()), "--installed " + binary
+                + ": not a text file");
         Run usage = run("--spec", "gdal");
         assertThat(usage.code()).isEqualTo(2);
         assertThat(usage.err()).contains("--channel");
