@@ -199,17 +199,7 @@ final class ImageFileLayer implements ExtraLayer {
     /** The entry's download from the package cache (fetched and checked against the lock when missing). */
     private Path fetched() throws EnvironmentException {
         ImageFilesLock.Locked l = locked.orElseThrow();
-        Downloadable d = new Downloadable() {
-            @Override
-            public String url() {
-                return entry.url();
-            }
-
-            @Override
-            public Optional<String> sha256() {
-                return Optional.of(l.sha256());
-            }
-        };
+        Downloadable d = Downloadable.of(entry.url(), l.sha256());
         Path file;
         try {
             file = cache.fetch(List.of(d)).get(d);

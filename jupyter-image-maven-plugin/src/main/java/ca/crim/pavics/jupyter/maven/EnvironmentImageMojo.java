@@ -62,9 +62,6 @@ public class EnvironmentImageMojo extends LockedModuleMojo {
     @Parameter(defaultValue = "${project.build.directory}/environment-image")
     private File workDir;
 
-    /** Declared image content beyond packages (models, tools), one layer per entry after the environment's. */
-    @Parameter(property = "image.files", defaultValue = "${project.basedir}/image-files.yml")
-    private File imageFiles;
 
     /** Build the image without the content of image-files.yml (labelled so), e.g. before it is locked. */
     @Parameter(property = "image.files.skip", defaultValue = "false")
@@ -136,7 +133,8 @@ public class EnvironmentImageMojo extends LockedModuleMojo {
                     project.getBasedir().toPath(), new PackageCache(packages, lockFile.getParent(), 4),
                     ImageFileLayers.defaultLayerCache(packages), gzipLevel);
             project.getProperties().setProperty("image.filesLabel", layers.size() + " entries of " + imageFiles.getName()
-                    + " (lock sha256:" + ca.crim.pavics.jupyter.registry.Digests.sha256Hex(java.nio.file.Files.readAllBytes(lockFile))
+                    + " (layers key " + ca.crim.pavics.jupyter.registry.Digests.sha256Hex(layers.stream().map(ExtraLayer::key)
+                    .collect(java.util.stream.Collectors.joining(",")).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .substring(0, 16) + ")");
             return layers;
         } catch (ImageFilesException e) {

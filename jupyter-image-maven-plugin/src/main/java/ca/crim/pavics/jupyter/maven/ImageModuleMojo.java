@@ -8,6 +8,10 @@ abstract class ImageModuleMojo extends AbstractRegistryMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
+    /** Declared image content beyond packages (models, tools): one layer per entry, locked in image-files.lock. */
+    @Parameter(property = "image.files", defaultValue = "${project.basedir}/image-files.yml")
+    protected java.io.File imageFiles;
+
     /** Skip this goal. */
     @Parameter(property = "jupyter-image.skip", defaultValue = "false")
     protected boolean skip;

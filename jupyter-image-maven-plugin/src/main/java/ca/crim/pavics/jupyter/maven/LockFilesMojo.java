@@ -13,8 +13,6 @@ import org.apache.maven.plugins.annotations.Parameter;
  */
 @Mojo(name = "lock-files", requiresProject = true, threadSafe = true)
 public class LockFilesMojo extends ImageModuleMojo {
-    @Parameter(property = "image.files", defaultValue = "${project.basedir}/image-files.yml")
-    private File imageFiles;
 
     /** Download and hash every URL again, even those already locked. */
     @Parameter(property = "lock.update", defaultValue = "false")

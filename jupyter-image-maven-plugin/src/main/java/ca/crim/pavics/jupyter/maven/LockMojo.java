@@ -92,9 +92,6 @@ public class LockMojo extends LockedModuleMojo {
                 Duration.ofSeconds(Math.max(1, timeoutSeconds)), getLog());
     }
 
-    /** The module's image-files.yml, locked after environment.yml when it exists. */
-    @Parameter(property = "image.files", defaultValue = "${project.basedir}/image-files.yml")
-    private File imageFiles;
 
     /** The package cache the locked image files are downloaded into (the build's). */
     @Parameter(property = "image.env.cacheDir")

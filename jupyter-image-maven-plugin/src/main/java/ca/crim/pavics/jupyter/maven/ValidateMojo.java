@@ -27,8 +27,6 @@ public class ValidateMojo extends ImageModuleMojo {
     @Parameter(property = "jupyter-image.environmentName", defaultValue = "birdy")
     private String environmentName;
 
-    @Parameter(property = "image.files", defaultValue = "${project.basedir}/image-files.yml")
-    private File imageFiles;
 
     @Override
     public void execute() throws MojoFailureException {

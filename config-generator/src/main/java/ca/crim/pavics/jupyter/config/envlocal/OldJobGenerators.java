@@ -48,7 +48,11 @@ final class OldJobGenerators {
     List<String> check(String text, Optional<int[]> block, Set<String> folders, boolean replace, TextEdits edits)
             throws EnvLocalException {
         List<String> changes = new ArrayList<>();
-        for (int[] span : JobsBlock.lineSpans(text)) {
+        Pattern ours = Pattern.compile("(?<![\\w.-])" + Pattern.quote(NotebookDeployJobs.JOB_PREFIX) + "("
+                + String.join("|", folders.stream().map(Pattern::quote).toList()) + ")(?![\\w.-])");
+        List<int[]> lines = JobsBlock.lineSpans(text);
+        for (int i = 0; i < lines.size(); i++) {
+            int[] span = lines.get(i);
             if (JobsBlock.inside(block, span[0])) {
                 continue;
             }
@@ -56,7 +60,7 @@ final class OldJobGenerators {
             if (line.strip().startsWith("#")) {
                 continue;
             }
-            int number = JobsBlock.lineOf(text, span[0]);
+            int number = i + 1;
             Matcher m = SOURCING.matcher(line);
             if (m.matches()) {
                 if (!replace) {
@@ -74,14 +78,11 @@ final class OldJobGenerators {
                         + " generator of pavics-jupyter-base, whose jobs have the same names as ours and would keep running"
                         + " instead: remove what sources it (this form is not disabled automatically)");
             }
-            for (String folder : folders) {
-                Matcher job = Pattern.compile("(?<![\\w.-])" + Pattern.quote(NotebookDeployJobs.JOB_PREFIX + folder)
-                        + "(?![\\w.-])").matcher(line);
-                if (job.find()) {
-                    throw new EnvLocalException(fileName + ":" + number + ": a job named " + job.group() + " is defined"
-                            + " outside the block config-generator writes: remove it (the block defines the job of "
-                            + folder + ")");
-                }
+            Matcher job = ours.matcher(line);
+            if (!folders.isEmpty() && job.find()) {
+                throw new EnvLocalException(fileName + ":" + number + ": a job named " + job.group() + " is defined"
+                        + " outside the block config-generator writes: remove it (the block defines the job of "
+                        + job.group(1) + ")");
             }
         }
         return changes;

@@ -14,4 +14,11 @@ public interface Downloadable {
     default Optional<String> md5() {
         return Optional.empty();
     }
+
+    /** A URL whose content must have {@code sha256} (lower-case hex). */
+    static Downloadable of(String url, String sha256) {
+        record Known(String url, Optional<String> sha256) implements Downloadable {
+        }
+        return new Known(url, Optional.of(sha256));
+    }
 }

@@ -186,18 +186,7 @@ public final class PackageCache {
                 }
                 String sha = hex(digest.digest());
                 long size = Files.size(partial);
-                Downloadable known = new Downloadable() {
-                    @Override
-                    public String url() {
-                        return url;
-                    }
-
-                    @Override
-                    public Optional<String> sha256() {
-                        return Optional.of(sha);
-                    }
-                };
-                Path target = cachedPath(known);
+                Path target = cachedPath(Downloadable.of(url, sha));
                 Files.createDirectories(target.getParent());
                 Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return new Downloaded(sha, size, target);
@@ -217,9 +206,6 @@ public final class PackageCache {
         if (e instanceof java.net.ConnectException) {
             return "connection refused";
         }
-        if (e instanceof java.net.http.HttpTimeoutException) {
-            return "no response within the time allowed";
-        }
         if (e instanceof java.net.UnknownHostException) {
             return "unknown host " + e.getMessage();
         }
@@ -229,13 +215,9 @@ public final class PackageCache {
 
     private Path cachedPath(Downloadable p) {
         String key = p.sha256().map(h -> "sha256-" + h.toLowerCase())
-                .or(() -> md5(p).map(h -> "md5-" + h.toLowerCase()))
+                .or(() -> p.md5().map(h -> "md5-" + h.toLowerCase()))
                 .orElse("url-" + hex(digest("SHA-256").digest(p.url().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         return dir.resolve(key.substring(0, Math.min(key.length(), 80))).resolve(fileName(p));
-    }
-
-    private static Optional<String> md5(Downloadable p) {
-        return p.md5();
     }
 
     private static String fileName(Downloadable p) {
@@ -252,7 +234,7 @@ public final class PackageCache {
         String url = p.url().contains("#") ? p.url().substring(0, p.url().indexOf('#')) : p.url();
         boolean sha = p.sha256().isPresent();
         MessageDigest digest = digest(sha ? "SHA-256" : "MD5");
-        Optional<String> expected = sha ? p.sha256() : md5(p);
+        Optional<String> expected = sha ? p.sha256() : p.md5();
         try {
             Files.createDirectories(target.getParent());
             Path partial = Files.createTempFile(target.getParent(), ".download-", ".partial");
