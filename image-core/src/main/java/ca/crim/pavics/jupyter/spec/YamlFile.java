@@ -50,6 +50,8 @@ final class YamlFile {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new SpecException(file, 0, 0, "file not found");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new SpecException(file, 0, 0, "not a UTF-8 text file");
         } catch (IOException e) {
             throw new SpecException(file, 0, 0, "cannot read: " + e.getMessage());
         }

@@ -50,6 +50,13 @@ class ImageFilesParserTest {
     }
 
     @Test
+    void aBinaryFileIsNamedAsSuch() throws Exception {
+        Path file = Files.write(dir.resolve("image-files.yml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        assertThatThrownBy(() -> new ImageFilesParser().parse(file)).isInstanceOf(SpecException.class)
+                .hasMessage(file + ": not a UTF-8 text file");
+    }
+
+    @Test
     void everyKindIsRead() throws Exception {
         ImageFiles files = parse("""
                 files:

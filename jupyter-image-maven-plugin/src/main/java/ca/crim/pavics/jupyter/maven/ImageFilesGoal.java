@@ -30,8 +30,11 @@ final class ImageFilesGoal {
 
     /** The module's declared image files, or empty when it has no such file. */
     static Optional<ImageFiles> parse(File spec) throws MojoFailureException {
-        if (!spec.isFile()) {
+        if (!spec.exists()) {
             return Optional.empty();
+        }
+        if (!spec.isFile()) {
+            throw new MojoFailureException(spec + ": not a regular file");
         }
         try {
             return Optional.of(new ImageFilesParser().parse(spec.toPath()));

@@ -34,7 +34,7 @@ public class LockFilesMojo extends ImageModuleMojo {
         if (skipped()) {
             return;
         }
-        if (!imageFiles.isFile()) {
+        if (!imageFiles.exists()) {
             getLog().info("No " + imageFiles.getName() + " in " + project.getArtifactId() + ": nothing to lock");
             return;
         }

@@ -52,7 +52,7 @@ final class ComponentCommand implements Callable<Integer> {
         }
         ImageSelection.Result selection = parent.selectImages();
         selection.notes().forEach(n -> spec.commandLine().getErr().println("config-generator: " + n));
-        ConfigGeneratorCommand.requireReleased(selection.images(), allowSnapshot, "write");
+        parent.requireReleased(selection.images(), allowSnapshot, "write");
         List<String> written = ComponentWriter.write(out,
                 new NotebookDeployComponent(parent.deployerImage()).files(selection.images()));
         if (written.isEmpty()) {

@@ -36,6 +36,10 @@ public final class ConfigGeneratorCommand {
     @Option(names = "--no-modules", description = "Offer only the --image entries, not the repository's modules.")
     boolean noModules;
 
+    @Option(names = "--allow-snapshot", description = "Allow -SNAPSHOT versions (never published; for a test server only);"
+            + " also an option of each command.")
+    boolean allowSnapshot;
+
     @Option(names = "--legacy-names", description = "Older birdhouse variable names (DOCKER_NOTEBOOK_IMAGES, AUTODEPLOY_EXTRA_SCHEDULER_JOBS, PAVICS_LOG_DIR).")
     boolean legacyNames;
 
@@ -99,9 +103,9 @@ public final class ConfigGeneratorCommand {
      *
      * @throws java.io.IOException (one line) naming the first such image
      */
-    static void requireReleased(java.util.List<ca.crim.pavics.jupyter.config.images.ImageEntry> images, boolean allowSnapshot,
+    void requireReleased(java.util.List<ca.crim.pavics.jupyter.config.images.ImageEntry> images, boolean allowSnapshot,
             String what) throws java.io.IOException {
-        if (allowSnapshot) {
+        if (allowSnapshot || this.allowSnapshot) {
             return;
         }
         for (ca.crim.pavics.jupyter.config.images.ImageEntry image : images) {

@@ -37,7 +37,7 @@ final class FragmentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ImageSelection.Result selection = parent.selectImages();
         selection.notes().forEach(n -> spec.commandLine().getErr().println("config-generator: " + n));
-        ConfigGeneratorCommand.requireReleased(selection.images(), allowSnapshot, "write");
+        parent.requireReleased(selection.images(), allowSnapshot, "write");
         String fragment = new FragmentWriter(parent.vars(), parent.deployerImage(), allowedImages).write(selection.images());
         if (output == null) {
             spec.commandLine().getOut().print(fragment);

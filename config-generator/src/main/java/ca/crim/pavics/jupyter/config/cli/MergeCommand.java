@@ -104,9 +104,10 @@ final class MergeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IOException(envLocal + ": cannot read it (" + reason(e) + ")");
         }
+        notShell(before);
         ImageSelection.Result selection = parent.selectImages();
         selection.notes().forEach(n -> spec.commandLine().getErr().println("config-generator: " + n));
-        ConfigGeneratorCommand.requireReleased(selection.images(), allowSnapshot, "merge");
+        parent.requireReleased(selection.images(), allowSnapshot, "merge");
         BirdhouseGeneration generation = server();
         EnvLocalMerge.Result result;
         try {
@@ -128,6 +129,9 @@ final class MergeCommand implements Callable<Integer> {
         }
         if (enableComponent != null) {
             Path folder = file.getParent().resolve(enableComponent).normalize();
+            if (Files.exists(folder) && !Files.isDirectory(folder)) {
+                throw new IOException("--enable-component " + enableComponent + ": a file, not the component's folder");
+            }
             if (!Files.isRegularFile(folder.resolve("default.env"))) {
                 spec.commandLine().getErr().println("config-generator: warning: " + folder + " has no default.env here: put the"
                         + " folder written by 'component --out' there before birdhouse next starts");
@@ -163,6 +167,36 @@ final class MergeCommand implements Callable<Integer> {
         }
         result.changes().forEach(c -> spec.commandLine().getErr().println("config-generator: " + c));
         return 0;
+    }
+
+    private static final java.util.regex.Pattern YAML_KEY = java.util.regex.Pattern.compile(
+            "(?m)^(JUPYTERHUB_DOCKER_NOTEBOOK_IMAGES|DOCKER_NOTEBOOK_IMAGES|JUPYTERHUB_IMAGE_SELECTION_NAMES|[A-Za-z_][\\w-]*)\\s*:(\\s|$)");
+
+    /**
+     * Refuses what is plainly not a bash env.local: a binary file (a NUL byte, or not UTF-8 text), or YAML (a
+     * {@code KEY: value} line naming an image variable, or such lines with no assignment at all).
+     */
+    private void notShell(String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        boolean utf8;
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+            utf8 = true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            utf8 = false;
+        }
+        if (text.indexOf('\0') >= 0 || !utf8) {
+            throw new IOException(envLocal + ": not a text file (an env.local is bash text)");
+        }
+        boolean assignments = java.util.regex.Pattern.compile("(?m)^\\s*(export\\s+)?[A-Za-z_]\\w*=").matcher(text).find();
+        java.util.regex.Matcher yaml = YAML_KEY.matcher(text);
+        while (yaml.find()) {
+            String key = yaml.group(1);
+            if (!assignments || key.endsWith("NOTEBOOK_IMAGES") || key.equals("JUPYTERHUB_IMAGE_SELECTION_NAMES")) {
+                throw new IOException(envLocal + ":" + (text.substring(0, yaml.start()).chars().filter(c -> c == '\n').count() + 1)
+                        + ": '" + yaml.group().strip() + "' is YAML, not bash: an env.local sets variables as NAME=\"value\"");
+            }
+        }
     }
 
     /** The lines of a text as diff and patch count them (a final newline ends the last line). */

@@ -287,6 +287,19 @@ class ConfigGeneratorCommandTest {
         try (Stream<Path> backups = Files.list(real.getParent())) {
             assertThat(backups.filter(p -> p.toString().endsWith(".bak"))).hasSize(1);
         }
+        Path binary = Files.write(dir.resolve("binary.local"), new byte[] {0x7f, 'E', 'L', 'F', 0, 1, (byte) 0xff});
+        Run notText = run(image[0], image[1], image[2], "merge", "--birdhouse", "2.14", "--env-local", binary.toString());
+        assertThat(notText.code()).isEqualTo(1);
+        assertThat(notText.err().strip()).isEqualTo("config-generator: " + binary + ": not a text file (an env.local is bash text)");
+        Path yaml = Files.writeString(dir.resolve("y.yml"), "a:\n  b: [1, 2]\nJUPYTERHUB_DOCKER_NOTEBOOK_IMAGES: x\n");
+        Run notBash = run(image[0], image[1], image[2], "merge", "--birdhouse", "2.14", "--env-local", yaml.toString());
+        assertThat(notBash.code()).isEqualTo(1);
+        assertThat(notBash.err().strip()).isEqualTo("config-generator: " + yaml + ":1: 'a:' is YAML, not bash: an env.local sets"
+                + " variables as NAME=\"value\"");
+        assertThat(Files.readString(yaml)).startsWith("a:\n");
+        Run componentFile = run(image[0], image[1], image[2], "--allow-snapshot", "merge", "--birdhouse", "2.28", "--env-local",
+                real.toString(), "--enable-component", real.toString());
+        assertThat(componentFile.err().strip()).endsWith(": a file, not the component's folder");
         Path fifo = dir.resolve("fifo");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
         Run special = run(image[0], image[1], image[2], "merge", "--birdhouse", "2.14", "--env-local", fifo.toString());
